@@ -1,0 +1,184 @@
+"""The back office for the disclosed data.
+
+Disclosure state (ended, exited) is read-only here: it changes only through
+the services, which write the event rows agencies rely on.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from disclosure import services
+from disclosure.models import (
+    Authority,
+    Category,
+    CreditList,
+    DisclosureEvent,
+    EndReason,
+    ImportRun,
+    Listing,
+    Record,
+    Subject,
+    SubjectFormerName,
+)
+
+
+class FormerNameInline(admin.TabularInline):
+    model = SubjectFormerName
+    extra = 0
+    readonly_fields = ["name", "replaced_at"]
+    can_delete = False
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "uscc", "subject_type", "region_code", "legal_representative", "updated_at"]
+    list_filter = ["subject_type"]
+    search_fields = ["=uscc", "name", "search_name", "former_names__name"]
+    readonly_fields = ["public_key", "search_name", "created_at", "updated_at"]
+    inlines = [FormerNameInline]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "region_code", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "polarity",
+        "repairable",
+        "minor_disclosed",
+        "general_min_months",
+        "general_max_months",
+        "serious_min_months",
+        "serious_max_months",
+    ]
+    list_filter = ["polarity", "repairable"]
+    search_fields = ["code", "name", "name_en"]
+
+    def save_model(self, request: HttpRequest, obj: Category, form, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Periods changed: recompute every record of the category through the
+        # service, so that the stored dates and the change feed stay right.
+        rules = {field: form.cleaned_data[field] for field in form.changed_data}
+        updated = services.category_update_rules(category=obj, actor=request.user.get_username(), **rules)
+        self.message_user(request, _("%(count)d records now follow the new rules.") % {"count": updated})
+
+
+@admin.register(Record)
+class RecordAdmin(admin.ModelAdmin):
+    list_display = [
+        "document_no",
+        "subject",
+        "category",
+        "severity",
+        "decided_on",
+        "disclosure_until",
+        "repairable_from",
+        "ended_on",
+        "end_reason",
+        "source",
+    ]
+    list_filter = ["category", "severity", "end_reason", "source"]
+    search_fields = ["document_no", "=subject__uscc", "subject__name", "=source_id"]
+    date_hierarchy = "decided_on"
+    list_select_related = ["subject", "category"]
+    raw_id_fields = ["subject", "authority", "import_run"]
+    readonly_fields = [
+        "publishable",
+        "disclosure_until",
+        "repairable_from",
+        "ended_on",
+        "end_reason",
+        "arrived_at",
+        "import_run",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["end_as_revoked"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Record | None = None) -> bool:
+        # History is kept: disclosure ends through a reason, never a delete.
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Record | None = None) -> list[str]:
+        # An existing record's content changes only through a correction
+        # (objection workflow), which keeps the previous version as history.
+        if obj is not None:
+            return [f.name for f in Record._meta.fields]
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Record, form, change: bool) -> None:
+        obj.apply_catalogue()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("End disclosure: revoked by the authority"), permissions=["change"])
+    def end_as_revoked(self, request: HttpRequest, queryset: QuerySet[Record]) -> None:
+        for record in queryset:
+            services.record_end_disclosure(record=record, reason=EndReason.REVOKED, actor=request.user.get_username())
+        self.message_user(request, _("Disclosure ended."), messages.SUCCESS)
+
+
+@admin.register(CreditList)
+class CreditListAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "polarity", "repairable"]
+    search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(Listing)
+class ListingAdmin(admin.ModelAdmin):
+    list_display = [
+        "subject",
+        "credit_list",
+        "entered_on",
+        "planned_exit_on",
+        "exited_on",
+        "exit_reason",
+        "source",
+    ]
+    list_filter = ["credit_list", "exit_reason"]
+    search_fields = ["=subject__uscc", "subject__name", "document_no", "=source_id"]
+    date_hierarchy = "entered_on"
+    list_select_related = ["subject", "credit_list"]
+    raw_id_fields = ["subject", "authority", "import_run"]
+    readonly_fields = ["exited_on", "exit_reason", "arrived_at", "import_run", "created_at", "updated_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Listing | None = None) -> bool:
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["source", "file_name", "status", "rows_read", "rows_written", "rows_invalid", "started_at"]
+    list_filter = ["status", "source"]
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(DisclosureEvent)
+class DisclosureEventAdmin(admin.ModelAdmin):
+    list_display = ["id", "action", "reason", "subject", "record", "listing", "effective_on", "actor", "created_at"]
+    list_filter = ["action", "reason"]
+    search_fields = ["=subject__uscc", "actor"]
+    readonly_fields = [f.name for f in DisclosureEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: DisclosureEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: DisclosureEvent | None = None) -> bool:
+        return False

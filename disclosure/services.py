@@ -1,0 +1,203 @@
+"""Writes to the disclosed data. Views, admin and commands call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from disclosure import periods
+from disclosure.models import (
+    Category,
+    DisclosureEvent,
+    EndReason,
+    ExitReason,
+    Listing,
+    Record,
+)
+
+
+class DisclosureError(Exception):
+    """An application error with a message meant for the user."""
+
+
+def _snapshot(obj: Record | Listing) -> dict[str, Any]:
+    data = model_to_dict(obj)
+    for field in (
+        "decided_on",
+        "valid_until",
+        "disclosure_until",
+        "repairable_from",
+        "ended_on",
+        "entered_on",
+        "planned_exit_on",
+        "exited_on",
+    ):
+        if isinstance(data.get(field), dt.date):
+            data[field] = data[field].isoformat()
+    return data
+
+
+@transaction.atomic
+def record_end_disclosure(
+    *, record: Record, reason: EndReason | str, on: dt.date | None = None, actor: str = "", note: str = ""
+) -> Record:
+    """End a record's disclosure early: repaired, revoked or corrected.
+
+    The record keeps its content and history; no public surface shows it from
+    `on` (default: today in Beijing). Idempotent for an already ended record.
+    """
+    if reason not in EndReason.values:
+        raise DisclosureError(f"unknown end reason {reason!r}")
+    on = on or periods.today()
+    # Lock the row: a repair decision and an import revoking the same record
+    # at the same moment must not both write an event.
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.ended_on is not None and record.ended_on <= on:
+        return record
+    before = _snapshot(record)
+    record.ended_on = on
+    record.end_reason = reason
+    record.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    DisclosureEvent.objects.create(
+        record=record,
+        subject_id=record.subject_id,
+        action=DisclosureEvent.Action.ENDED,
+        reason=reason,
+        effective_on=on,
+        actor=actor,
+        note=note,
+        before=before,
+    )
+    return record
+
+
+@transaction.atomic
+def listing_exit(
+    *, listing: Listing, reason: ExitReason | str, on: dt.date | None = None, actor: str = "", note: str = ""
+) -> Listing:
+    """Take a subject off a list. A state change with a reason, never a delete."""
+    if reason not in ExitReason.values:
+        raise DisclosureError(f"unknown exit reason {reason!r}")
+    on = on or periods.today()
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    if listing.exited_on is not None and listing.exited_on <= on:
+        return listing
+    if on < listing.entered_on:
+        raise DisclosureError("a listing cannot exit before its entry date")
+    before = _snapshot(listing)
+    listing.exited_on = on
+    listing.exit_reason = reason
+    listing.save(update_fields=["exited_on", "exit_reason", "updated_at"])
+    DisclosureEvent.objects.create(
+        listing=listing,
+        subject_id=listing.subject_id,
+        action=DisclosureEvent.Action.ENDED,
+        reason=reason,
+        effective_on=on,
+        actor=actor,
+        note=note,
+        before=before,
+    )
+    return listing
+
+
+@transaction.atomic
+def record_correct(*, record: Record, changes: dict[str, Any], actor: str, note: str) -> Record:
+    """Correct a record's content after an objection; the old version is kept.
+
+    Only content fields may change; the disclosure dates follow the catalogue.
+    """
+    allowed = {"document_no", "decided_on", "summary", "severity", "authority", "valid_until", "category"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DisclosureError(f"these fields cannot be corrected: {', '.join(sorted(unknown))}")
+    record = Record.objects.select_for_update().select_related("category").get(pk=record.pk)
+    before = _snapshot(record)
+    for field, value in changes.items():
+        setattr(record, field, value)
+    record.apply_catalogue()
+    try:
+        record.full_clean(exclude=["import_run"])
+    except ValidationError as exc:
+        raise DisclosureError("; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())) from exc
+    record.save()
+    DisclosureEvent.objects.create(
+        record=record,
+        subject_id=record.subject_id,
+        action=DisclosureEvent.Action.UPDATED,
+        reason=EndReason.CORRECTED,
+        effective_on=periods.today(),
+        actor=actor,
+        note=note,
+        before=before,
+    )
+    return record
+
+
+@transaction.atomic
+def category_update_rules(*, category: Category, actor: str = "", batch_size: int = 2000, **rules: Any) -> int:
+    """Change a category's disclosure rules; existing records follow.
+
+    The derived dates are stored on records (so the public query is a plain
+    indexed comparison) and recomputed here, in the same transaction, for
+    every record of the category. Returns the number of records updated.
+    """
+    for field, value in rules.items():
+        if not hasattr(category, field):
+            raise DisclosureError(f"unknown catalogue field {field!r}")
+        setattr(category, field, value)
+    try:
+        category.full_clean()
+    except ValidationError as exc:
+        raise DisclosureError("; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())) from exc
+    category.save()
+    return category_recompute_records(category=category, batch_size=batch_size, actor=actor)
+
+
+def category_recompute_records(*, category: Category, batch_size: int = 2000, actor: str = "") -> int:
+    """Recompute the stored dates; each record whose period moved gets an event."""
+    changed: list[Record] = []
+    count = 0
+
+    def flush() -> None:
+        Record.objects.bulk_update(changed, ["publishable", "disclosure_until", "repairable_from"])
+        DisclosureEvent.objects.bulk_create(
+            DisclosureEvent(
+                record=record,
+                subject_id=record.subject_id,
+                action=DisclosureEvent.Action.UPDATED,
+                effective_on=periods.today(),
+                actor=actor,
+                note=f"catalogue rules of {category.code} changed",
+            )
+            for record in changed
+        )
+
+    records = Record.objects.filter(category=category).only(
+        "id",
+        "subject_id",
+        "severity",
+        "decided_on",
+        "valid_until",
+        "publishable",
+        "disclosure_until",
+        "repairable_from",
+    )
+    for record in records.iterator(chunk_size=batch_size):
+        old = (record.publishable, record.disclosure_until, record.repairable_from)
+        record.category = category
+        record.apply_catalogue()
+        if (record.publishable, record.disclosure_until, record.repairable_from) != old:
+            changed.append(record)
+        if len(changed) >= batch_size:
+            flush()
+            count += len(changed)
+            changed = []
+    if changed:
+        flush()
+        count += len(changed)
+    return count

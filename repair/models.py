@@ -1,0 +1,1 @@
+"""Credit repair and objections (issue: repair workflow)."""
