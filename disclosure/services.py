@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.forms.models import model_to_dict
 
 from disclosure import periods
 from disclosure.models import (
@@ -24,21 +25,10 @@ class DisclosureError(Exception):
     """An application error with a message meant for the user."""
 
 
-def _snapshot(obj: Record | Listing) -> dict[str, Any]:
-    data = model_to_dict(obj)
-    for field in (
-        "decided_on",
-        "valid_until",
-        "disclosure_until",
-        "repairable_from",
-        "ended_on",
-        "entered_on",
-        "planned_exit_on",
-        "exited_on",
-    ):
-        if isinstance(data.get(field), dt.date):
-            data[field] = data[field].isoformat()
-    return data
+def snapshot(obj: Record | Listing) -> dict[str, Any]:
+    """Every stored field of a record or listing, JSON-safe, as history."""
+    data = {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
 @transaction.atomic
@@ -58,7 +48,7 @@ def record_end_disclosure(
     record = Record.objects.select_for_update().get(pk=record.pk)
     if record.ended_on is not None and record.ended_on <= on:
         return record
-    before = _snapshot(record)
+    before = snapshot(record)
     record.ended_on = on
     record.end_reason = reason
     record.save(update_fields=["ended_on", "end_reason", "updated_at"])
@@ -88,7 +78,7 @@ def listing_exit(
         return listing
     if on < listing.entered_on:
         raise DisclosureError("a listing cannot exit before its entry date")
-    before = _snapshot(listing)
+    before = snapshot(listing)
     listing.exited_on = on
     listing.exit_reason = reason
     listing.save(update_fields=["exited_on", "exit_reason", "updated_at"])
@@ -116,7 +106,7 @@ def record_correct(*, record: Record, changes: dict[str, Any], actor: str, note:
     if unknown:
         raise DisclosureError(f"these fields cannot be corrected: {', '.join(sorted(unknown))}")
     record = Record.objects.select_for_update().select_related("category").get(pk=record.pk)
-    before = _snapshot(record)
+    before = snapshot(record)
     for field, value in changes.items():
         setattr(record, field, value)
     record.apply_catalogue()
