@@ -35,7 +35,7 @@ def test_a_source_cannot_deliver_the_same_source_id_twice():
 def test_a_severity_outside_the_three_values_is_refused():
     record = make_record()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Record.objects.filter(pk=record.pk).update(severity="catastrophic")
+        Record.objects.filter(pk=record.pk).update(severity="awful")
 
 
 def test_a_listing_cannot_exit_before_its_entry_in_the_database():
