@@ -23,8 +23,10 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+import queue
 import re
 import secrets
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -159,12 +161,16 @@ class ParsedRow:
     document_no: str
     decided_on: dt.date
     extra: dict[str, Any]
+    # Computed while validating (in the reader thread, see records_import).
+    search_name: str = ""
+    extra_json: str = "{}"
     # Records
     category: Category | None = None
     severity: str = ""
     summary: str = ""
     valid_until: dt.date | None = None
     revoked_on: dt.date | None = None
+    derived: tuple[bool, dt.date | None, dt.date | None] = (False, None, None)
     # Listings
     credit_list_id: int | None = None
     planned_exit_on: dt.date | None = None
@@ -497,6 +503,8 @@ class _Validator:
             decided_on=decided_on,
             extra=extra,
             summary=summary,
+            search_name=_search_name(row["subject_name"]),
+            extra_json=json.dumps(extra, ensure_ascii=False) if extra else "{}",
         )
         if is_listing:
             parsed.credit_list_id = credit_list_id
@@ -508,6 +516,8 @@ class _Validator:
             parsed.severity = severity
             parsed.valid_until = parsed_dates["valid_until"]
             parsed.revoked_on = parsed_dates["revoked_on"]
+            assert category is not None
+            parsed.derived = _periods(category, severity, decided_on, parsed.valid_until)
         return parsed, []
 
 
@@ -520,6 +530,16 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+@dataclasses.dataclass
+class _CreatedEvents:
+    """The "created" DisclosureEvents of an upsert: one per listed source id."""
+
+    fk_column: str  # record_id or listing_id
+    source_ids: list[str]
+    subjects: list[tuple[str, int]]  # (source_id, subject_id), for the portable path
+    values: dict[str, Any]  # the other event columns
 
 
 class _Writer:
@@ -579,8 +599,17 @@ class _Writer:
         conflict: Sequence[str],
         update: Sequence[str],
         returning: Sequence[str] = (),
+        created_events: _CreatedEvents | None = None,
+        returning_for: Sequence[str] | None = None,
     ) -> list[tuple[Any, ...]]:
-        """INSERT rows; on a conflict with `conflict`, update `update` (or do nothing)."""
+        """INSERT rows; on a conflict with `conflict`, update `update` (or do nothing).
+
+        `created_events` also writes a "created" DisclosureEvent for each row
+        whose source_id it lists (on PostgreSQL within the same statement, so
+        the ids need not travel to Python and back). `returning_for` limits
+        the rows returned to those source ids (returning must then start with
+        source_id).
+        """
         if not rows:
             return []
         table = model._meta.db_table
@@ -592,7 +621,6 @@ class _Writer:
         on_conflict = f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) " + (
             "DO UPDATE SET " + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in update) if update else "DO NOTHING"
         )
-        ret = f" RETURNING {', '.join(qn(c) for c in returning)}" if returning else ""
         with connection.cursor() as cursor:
             if self.postgres:
                 temp = qn(f"_import_{table}")
@@ -604,21 +632,67 @@ class _Writer:
                     self._temp_tables.add(temp)
                 cursor.execute(f"TRUNCATE {temp}")
                 self._copy(cursor, f"_import_{table}", columns, rows)
-                cursor.execute(f"INSERT INTO {qn(table)} ({cols}) SELECT {cols} FROM {temp} {on_conflict}{ret}")
+                insert = f"INSERT INTO {qn(table)} ({cols}) SELECT {cols} FROM {temp} {on_conflict}"
+                if created_events is None or not created_events.source_ids:
+                    ret = f" RETURNING {', '.join(qn(c) for c in returning)}" if returning else ""
+                    cursor.execute(insert + ret)
+                    result = cursor.fetchall() if returning else []
+                    if returning_for is not None:
+                        wanted = set(returning_for)
+                        result = [row for row in result if row[0] in wanted]
+                    return result
+                event_columns, event_defaults = self._complete(
+                    DisclosureEvent, (created_events.fk_column, "subject_id", *created_events.values)
+                )
+                placeholders = ", ".join(["%s"] * (len(event_columns) - 2))
+                params: list[Any] = [*created_events.values.values(), *event_defaults, list(created_events.source_ids)]
+                final = f"SELECT {', '.join(qn(c) for c in returning) or 'NULL'} FROM up"
+                if returning_for is not None:
+                    final += " WHERE source_id = ANY(%s)"
+                    params.append(list(returning_for))
+                cursor.execute(
+                    f"WITH up AS ({insert} RETURNING id, subject_id, source_id), "
+                    f"ev AS (INSERT INTO {qn(DisclosureEvent._meta.db_table)} "
+                    f"({', '.join(qn(c) for c in event_columns)}) "
+                    f"SELECT up.id, up.subject_id, {placeholders} FROM up WHERE up.source_id = ANY(%s) ORDER BY up.id) "
+                    f"{final}",
+                    params,
+                )
                 return cursor.fetchall() if returning else []
+            # Portable path: multi-row VALUES (SQLite >= 3.35 for RETURNING).
+            ret_columns = list(returning)
+            if created_events is not None and "source_id" not in ret_columns:
+                ret_columns.insert(0, "source_id")
+            if created_events is not None and "id" not in ret_columns:
+                ret_columns.append("id")
+            ret = f" RETURNING {', '.join(qn(c) for c in ret_columns)}" if ret_columns else ""
             result: list[tuple[Any, ...]] = []
             per_statement = max(1, 999 // len(columns))
             placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
             for start in range(0, len(rows), per_statement):
                 chunk = rows[start : start + per_statement]
-                params = [self._adapt(v) for row in chunk for v in row]
                 cursor.execute(
                     f"INSERT INTO {qn(table)} ({cols}) VALUES {', '.join([placeholder] * len(chunk))} {on_conflict}{ret}",
-                    params,
+                    [self._adapt(v) for row in chunk for v in row],
                 )
-                if returning:
+                if ret_columns:
                     result.extend(cursor.fetchall())
-            return result
+        if created_events is not None and created_events.source_ids:
+            by_source = {row[0]: row for row in result}
+            id_at = ret_columns.index("id")
+            subject_of = dict(created_events.subjects)
+            self.insert(
+                model=DisclosureEvent,
+                columns=(created_events.fk_column, "subject_id", *created_events.values),
+                rows=[
+                    (by_source[sid][id_at], subject_of[sid], *created_events.values.values())
+                    for sid in created_events.source_ids
+                ],
+            )
+        if returning_for is not None:
+            wanted = set(returning_for)
+            result = [row for row in result if row[0] in wanted]
+        return [tuple(row[ret_columns.index(c)] for c in returning) for row in result]
 
     def insert(self, *, model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -691,6 +765,7 @@ class _Importer:
         self.authorities: dict[str, int] = {}
         self.now = timezone.now()
         self.today = periods.today()
+        self.note = f"import run {run.pk} ({source})"
 
     # Subjects ----------------------------------------------------------------
 
@@ -746,7 +821,7 @@ class _Importer:
                     key[1] if key[0] == "p" else None,
                     secrets.token_hex(8),
                     row.subject_name,
-                    _search_name(row.subject_name),
+                    row.search_name,
                     row.subject_type,
                     row.region_code,
                     legal or "",
@@ -815,6 +890,7 @@ class _Importer:
         writes: list[tuple[Any, ...]] = []
         # (source_id, subject_id, action, reason, effective_on, before)
         events: list[tuple[str, int, str, str, dt.date, dict[str, Any] | None]] = []
+        created: list[tuple[str, int]] = []
         for row in rows:
             assert row.category is not None
             subject_id = subjects[row.subject_key]
@@ -829,12 +905,12 @@ class _Importer:
                 row.valid_until,
                 row.extra,
             )
-            derived = _periods(row.category, row.severity, row.decided_on, row.valid_until)
+            derived = row.derived
             old = existing.get(row.source_id)
             ended_on, end_reason = (row.revoked_on, EndReason.REVOKED.value) if row.revoked_on else (None, "")
             if old is None:
                 self.result.created += 1
-                events.append((row.source_id, subject_id, DisclosureEvent.Action.CREATED, "", self.today, None))
+                created.append((row.source_id, subject_id))
             else:
                 content_changed = content != tuple(old[f] for f in _RECORD_CONTENT)
                 if old["ended_on"] is not None:
@@ -859,7 +935,7 @@ class _Importer:
             writes.append(
                 (
                     *content[:-1],
-                    json.dumps(row.extra, ensure_ascii=False),
+                    row.extra_json,
                     *derived,
                     ended_on,
                     end_reason,
@@ -891,6 +967,8 @@ class _Importer:
             conflict=("source", "source_id"),
             update=update,
             returning=("source_id", "id"),
+            created_events=self._created_events("record_id", created),
+            returning_for=[event[0] for event in events],
         )
         self._events(events, dict(returned), record=True)
 
@@ -907,6 +985,7 @@ class _Importer:
         }
         writes: list[tuple[Any, ...]] = []
         events: list[tuple[str, int, str, str, dt.date, dict[str, Any] | None]] = []
+        created: list[tuple[str, int]] = []
         for row in rows:
             subject_id = subjects[row.subject_key]
             content = (
@@ -923,7 +1002,7 @@ class _Importer:
             exited_on, exit_reason = row.exited_on, row.exit_reason
             if old is None:
                 self.result.created += 1
-                events.append((row.source_id, subject_id, DisclosureEvent.Action.CREATED, "", self.today, None))
+                created.append((row.source_id, subject_id))
             else:
                 if old["exited_on"] is not None:
                     # Leaving a list is a state change that stays (DESIGN.md, Lists).
@@ -949,7 +1028,7 @@ class _Importer:
             writes.append(
                 (
                     *content[:-1],
-                    json.dumps(row.extra, ensure_ascii=False),
+                    row.extra_json,
                     exited_on,
                     exit_reason,
                     self.source,
@@ -978,9 +1057,26 @@ class _Importer:
             conflict=("source", "source_id"),
             update=update,
             returning=("source_id", "id"),
+            created_events=self._created_events("listing_id", created),
+            returning_for=[event[0] for event in events],
         )
         self._events(events, dict(returned), record=False)
         return errors
+
+    def _created_events(self, fk_column: str, created: list[tuple[str, int]]) -> _CreatedEvents:
+        return _CreatedEvents(
+            fk_column=fk_column,
+            source_ids=[source_id for source_id, _ in created],
+            subjects=created,
+            values={
+                "action": DisclosureEvent.Action.CREATED.value,
+                "reason": "",
+                "effective_on": self.today,
+                "created_at": self.now,
+                "actor": "import",
+                "note": self.note,
+            },
+        )
 
     def _events(
         self,
@@ -989,7 +1085,7 @@ class _Importer:
         *,
         record: bool,
     ) -> None:
-        note = f"import run {self.run.pk} ({self.source})"
+        note = self.note
         self.writer.insert(
             model=DisclosureEvent,
             columns=_EVENT_COLUMNS,
@@ -1023,6 +1119,59 @@ class _Importer:
         subjects = self._subjects(rows)
         self._records([r for r in rows if not r.is_listing], subjects)
         return self._listings([r for r in rows if r.is_listing], subjects)
+
+
+@dataclasses.dataclass
+class _Batch:
+    rows: list[ParsedRow] = dataclasses.field(default_factory=list)
+    errors: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
+    rows_read: int = 0
+    invalid: int = 0
+
+
+def _produce(
+    reader: Iterator[RawRow],
+    validator: _Validator,
+    batch_size: int,
+    out: queue.Queue[_Batch | BaseException | None],
+    stop: threading.Event,
+) -> None:
+    """Read and validate rows into batches of about `batch_size` rows.
+
+    Runs in its own thread and touches no database. Ends with None, or with
+    the exception that stopped it; gives up when the writer has stopped.
+    """
+
+    def put(item: _Batch | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        batch = _Batch()
+        for line, raw, errors in reader:
+            batch.rows_read += 1
+            parsed = None
+            if raw is not None:
+                parsed, errors = validator.validate(line, raw)
+            if parsed is None:
+                batch.invalid += 1
+                batch.errors.extend((line, field, reason) for field, reason in errors)
+            else:
+                batch.rows.append(parsed)
+            if batch.rows_read >= batch_size:
+                if not put(batch):
+                    return
+                batch = _Batch()
+        if batch.rows_read and not put(batch):
+            return
+        put(None)
+    except BaseException as exc:
+        put(exc)
 
 
 def _lock_source(source: str) -> None:
@@ -1072,38 +1221,35 @@ def records_import(
     run = ImportRun.objects.create(source=source, file_name=str(path))
     result = ImportResult(run=run)
     started = time.monotonic()
+    validator = _Validator()
+    # Reading and validating run in a second thread while this one waits for
+    # the database: the reader holds the GIL only while the writer does not.
+    batches: queue.Queue[_Batch | BaseException | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    producer = threading.Thread(
+        target=_produce, args=(reader, validator, batch_size, batches, stop), name="import-reader", daemon=True
+    )
     try:
         with transaction.atomic():
             _lock_source(source)
-            validator = _Validator()
             importer = _Importer(run=run, source=source, result=result)
-            batch: list[ParsedRow] = []
             next_progress = progress_every
-
-            def flush() -> None:
-                for line, field, reason in importer.write_batch(batch):
+            producer.start()
+            while (batch := batches.get()) is not None:
+                if isinstance(batch, BaseException):
+                    raise batch
+                result.rows_read += batch.rows_read
+                result.invalid += batch.invalid
+                for line, field, reason in batch.errors:
                     report(line, field, reason)
-                batch.clear()
-
-            for line, raw, errors in reader:
-                result.rows_read += 1
-                parsed = None
-                if raw is not None:
-                    parsed, errors = validator.validate(line, raw)
-                if parsed is None:
-                    result.invalid += 1
-                    for field, reason in errors:
+                if batch.rows:
+                    for line, field, reason in importer.write_batch(batch.rows):
                         report(line, field, reason)
-                else:
-                    batch.append(parsed)
-                    if len(batch) >= batch_size:
-                        flush()
                 if on_progress is not None and result.rows_read >= next_progress:
                     next_progress += progress_every
                     on_progress(result.rows_read, time.monotonic() - started)
-            if batch:
-                flush()
     except BaseException as exc:
+        stop.set()
         result.seconds = time.monotonic() - started
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.Status.FAILED,

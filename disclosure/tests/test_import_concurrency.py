@@ -1,0 +1,82 @@
+"""Two imports of the same file at the same time write everything once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from disclosure.models import DisclosureEvent, ImportRun, Listing, Record, Subject
+from disclosure.tests.import_helpers import (
+    catalogue,  # noqa: F401
+    listing,
+    make_uscc,
+    penalty,
+    run_import,
+    write_csv,
+)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("catalogue")
+def test_two_concurrent_imports_of_one_file_create_no_duplicates(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: INSERT … ON CONFLICT and advisory locks under real concurrency")
+    rows = [penalty(str(n), uscc=make_uscc(n % 50)) for n in range(400)]
+    rows += [listing(f"L{n}", uscc=make_uscc(n % 50)) for n in range(100)]
+    path = write_csv(tmp_path / "same.csv", rows)
+    results: list[int] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            start.wait()
+            results.append(run_import(path, "--batch-size", "50")[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == [0, 0]
+    assert Record.objects.count() == 400
+    assert Listing.objects.count() == 100
+    assert Subject.objects.count() == 50
+    assert DisclosureEvent.objects.count() == 500
+    assert list(ImportRun.objects.values_list("status", flat=True)) == ["succeeded", "succeeded"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("catalogue")
+def test_concurrent_imports_of_two_sources_share_subjects_without_duplicates(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: INSERT … ON CONFLICT under real concurrency")
+    paths = [
+        write_csv(tmp_path / f"source{i}.csv", [penalty(str(n), uscc=make_uscc(n % 80)) for n in range(300)])
+        for i in range(2)
+    ]
+    results: list[int] = []
+    start = threading.Barrier(2)
+
+    def run(path) -> None:
+        try:
+            start.wait()
+            results.append(run_import(path, "--batch-size", "40")[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == [0, 0]
+    assert Record.objects.count() == 600
+    assert Subject.objects.count() == 80
