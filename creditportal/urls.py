@@ -4,4 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.auth_urls")),
+    path("accounts/", include("accounts.urls")),
+    path("repair/", include("repair.urls")),
+    path("office/", include("repair.office_urls")),
 ]

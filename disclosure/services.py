@@ -191,3 +191,50 @@ def category_recompute_records(*, category: Category, batch_size: int = 2000, ac
         flush()
         count += len(changed)
     return count
+
+
+@transaction.atomic
+def commitment_record_create(
+    *,
+    subject: Any,
+    text: str,
+    authority: Any,
+    decided_on: dt.date,
+    actor: str,
+    document_no: str = "",
+    source_id: str = "",
+) -> Record:
+    """Publish a credit commitment (信用承诺书) as a record in `credit_commitment`.
+
+    Written by the repair workflow in the same transaction as the approval;
+    the catalogue decides how long it is disclosed. `source_id` is unique
+    within the "portal" source (a random one when not given).
+    """
+    import secrets
+
+    from django.utils import timezone
+
+    category = Category.objects.get(code="credit_commitment")
+    record = Record(
+        subject=subject,
+        category=category,
+        severity="",
+        document_no=document_no or f"commitment-{decided_on.isoformat()}",
+        decided_on=decided_on,
+        authority=authority,
+        summary=text,
+        source="portal",
+        source_id=source_id or f"commitment-{secrets.token_hex(8)}",
+        arrived_at=timezone.now(),
+    )
+    record.apply_catalogue()
+    record.save()
+    DisclosureEvent.objects.create(
+        record=record,
+        subject_id=record.subject_id,
+        action=DisclosureEvent.Action.CREATED,
+        effective_on=decided_on,
+        actor=actor,
+        note="credit commitment",
+    )
+    return record

@@ -1,0 +1,113 @@
+"""Registration, e-mail verification, subject bindings. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import BindingDecisionForm, BindingRequestForm, RegistrationForm
+from accounts.models import SubjectBinding
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_register(email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+        except services.AccountError as exc:
+            form.add_error("email", str(exc))
+        else:
+            return render(request, "accounts/register_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        services.user_verify_email(uidb64=uidb64, token=token)
+    except services.AccountError as exc:
+        return render(request, "accounts/verify_failed.html", {"message": str(exc)}, status=400)
+    messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
+    return redirect("login")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = BindingRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.binding_request(user=request.user, subject=form.subject, proof=form.cleaned_data["proof"])
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your request was sent. Staff will review your proof."))
+            return redirect("accounts:dashboard")
+    bindings = SubjectBinding.objects.filter(user=request.user).select_related("subject").order_by("-requested_at")
+    return render(request, "accounts/dashboard.html", {"form": form, "bindings": bindings})
+
+
+def _binding_for(user, pk: int) -> SubjectBinding:
+    binding = get_object_or_404(SubjectBinding.objects.select_related("user", "subject"), pk=pk)
+    if binding.user_id == user.pk:
+        return binding
+    if user.is_staff and user.has_perm("accounts.review_binding"):
+        return binding
+    raise PermissionDenied
+
+
+@login_required
+def proof_file(request: HttpRequest, pk: int) -> FileResponse:
+    binding = _binding_for(request.user, pk)
+    response = FileResponse(binding.proof.open("rb"), content_type=binding.proof_type)
+    response["Content-Disposition"] = f'inline; filename="proof-{binding.pk}.{binding.proof.name.rsplit(".", 1)[-1]}"'
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _reviewer(view):
+    return login_required(permission_required("accounts.review_binding", raise_exception=True)(view))
+
+
+@_reviewer
+def office_bindings(request: HttpRequest) -> HttpResponse:
+    pending = selectors.bindings_pending().exclude(user=request.user).order_by("requested_at")
+    decided = (
+        SubjectBinding.objects.exclude(status=SubjectBinding.Status.PENDING)
+        .select_related("user", "subject", "decided_by")
+        .order_by("-decided_at")[:50]
+    )
+    return render(request, "accounts/office_bindings.html", {"pending": pending, "decided": decided})
+
+
+@_reviewer
+def office_binding(request: HttpRequest, pk: int) -> HttpResponse:
+    binding = _binding_for(request.user, pk)
+    return render(request, "accounts/office_binding.html", {"binding": binding})
+
+
+@_reviewer
+@require_POST
+def office_binding_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    binding = _binding_for(request.user, pk)
+    form = BindingDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect("office:binding", pk=binding.pk)
+    try:
+        services.binding_decide(
+            binding=binding,
+            actor=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            reason=form.cleaned_data["reason"],
+        )
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+        return redirect("office:binding", pk=binding.pk)
+    messages.success(request, _("Decision recorded."))
+    return redirect("office:bindings")

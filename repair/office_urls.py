@@ -1,0 +1,16 @@
+"""The staff back office, mounted at /office/."""
+
+from django.urls import include, path
+
+from repair import office_views
+
+app_name = "office"
+
+urlpatterns = [
+    path("", office_views.queue, name="queue"),
+    path("cases/<int:pk>/", office_views.case_detail, name="case"),
+    path("cases/<int:pk>/transition/", office_views.transition, name="transition"),
+    path("cases/<int:pk>/note/", office_views.add_note, name="note"),
+    path("calendar/", office_views.calendar, name="calendar"),
+    path("bindings/", include("accounts.office_urls")),
+]

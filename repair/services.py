@@ -1,0 +1,545 @@
+"""The repair and objection workflow (NDRC Order 36, 信用修复管理办法).
+
+The allowed moves are one table, TRANSITIONS; the only way to change a
+case's status is case_transition(), which locks the row, checks the move
+against the table *after* the lock, saves, and writes a CaseEvent, in one
+transaction with the effects on the disclosed data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.files import sniff_upload, stored_name
+from accounts.selectors import staff_authority, subjects_related, user_may_act_for
+from disclosure import periods
+from disclosure.models import EndReason, ExitReason, Record, Subject
+from disclosure.services import (
+    DisclosureError,
+    commitment_record_create,
+    listing_exit,
+    record_correct,
+    record_end_disclosure,
+)
+from repair import workdays
+from repair.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseItem,
+    CaseReminder,
+    Evidence,
+    Ground,
+    Kind,
+    OfficialDay,
+    OfficialYear,
+    Status,
+)
+from repair.selectors import Repairability, records_objectable, subject_repair_check
+
+FEEDBACK_WORKDAYS = 10  # accept or refuse to accept within 10 working days of the application
+DECISION_WORKDAYS = 3  # the deciding authority decides within 3 working days of acceptance
+
+
+class RepairError(Exception):
+    """An application error with a message meant for the user."""
+
+
+class InvalidTransition(RepairError):
+    """The move is not in TRANSITIONS for the case's current status."""
+
+
+# (kind, from) -> the statuses a case may move to.
+TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    (Kind.REPAIR, Status.SUBMITTED): (Status.ACCEPTED, Status.NOT_ACCEPTED, Status.WITHDRAWN),
+    (Kind.REPAIR, Status.ACCEPTED): (Status.REPAIRED, Status.REFUSED, Status.WITHDRAWN),
+    (Kind.OBJECTION, Status.SUBMITTED): (Status.ACCEPTED, Status.NOT_ACCEPTED, Status.WITHDRAWN),
+    (Kind.OBJECTION, Status.ACCEPTED): (
+        Status.CORRECTED,
+        Status.RECORD_WITHDRAWN,
+        Status.REFUSED,
+        Status.WITHDRAWN,
+    ),
+}
+
+# Who may make each move: a permission, or the applicant themself (None).
+PERMISSION_FOR: dict[str, str | None] = {
+    Status.ACCEPTED: "repair.accept_case",
+    Status.NOT_ACCEPTED: "repair.accept_case",
+    Status.REPAIRED: "repair.decide_case",
+    Status.REFUSED: "repair.decide_case",
+    Status.CORRECTED: "repair.decide_case",
+    Status.RECORD_WITHDRAWN: "repair.decide_case",
+    Status.WITHDRAWN: None,
+}
+
+REASON_REQUIRED = frozenset({Status.NOT_ACCEPTED, Status.REFUSED})
+
+
+def _mail_later(*, to: str, subject: str, body: str) -> None:
+    if not to:
+        return
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False))
+
+
+def _case_url(case: Case) -> str:
+    return settings.SITE_URL + reverse("repair:case", kwargs={"tracking_no": case.tracking_no})
+
+
+def commitment_text(*, subject: Subject, on: dt.date) -> str:
+    """The standard credit commitment (信用承诺书) filled with the subject's details.
+
+    A legal text in the official language, stored as confirmed and published
+    as a credit_commitment record when the repair is approved.
+    """
+    return (
+        "信用承诺书\n\n"
+        f"本单位{subject.name}（统一社会信用代码：{subject.uscc or '无'}，"
+        f"法定代表人：{subject.legal_representative or '—'}）就本次申请信用修复的失信信息郑重承诺：\n"
+        "一、已纠正相关失信行为，履行了法定责任和义务，所提交的材料真实、合法、有效；\n"
+        "二、自觉遵守法律法规，诚信经营，不再发生同类失信行为；\n"
+        "三、如违背承诺，自愿接受有关部门依法依规实施的失信惩戒，并承担相应法律责任；\n"
+        "四、同意将本承诺书作为公共信用信息予以公示。\n\n"
+        f"承诺单位：{subject.name}\n"
+        f"承诺日期：{on.year}年{on.month}月{on.day}日"
+    )
+
+
+def _check_uploads(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    checked = []
+    for upload in files:
+        try:
+            checked.append((upload, sniff_upload(upload)))
+        except ValidationError as exc:
+            raise RepairError(" ".join(exc.messages)) from None
+    return checked
+
+
+def _attach_evidence(case: Case, checked: list[tuple[UploadedFile, str]]) -> None:
+    for upload, mime in checked:
+        evidence = Evidence(case=case, content_type=mime, original_name=upload.name[:255], size=upload.size or 0)
+        evidence.file.save(stored_name("evidence", mime), upload, save=False)
+        evidence.save()
+
+
+def _file_case(
+    *,
+    token: uuid.UUID,
+    applicant: AbstractBaseUser,
+    fields: dict[str, Any],
+    items: list[dict[str, Any]],
+    checked: list[tuple[UploadedFile, str]],
+) -> Case:
+    """Create the case, or return the one this token already filed (double submit)."""
+    existing = Case.objects.filter(applicant=applicant, submission_token=token).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                applicant=applicant,
+                submission_token=token,
+                feedback_due=workdays.add_workdays(periods.beijing_date(now), FEEDBACK_WORKDAYS),
+                **fields,
+            )
+            CaseItem.objects.bulk_create(CaseItem(case=case, **item) for item in items)
+            _attach_evidence(case, checked)
+            CaseEvent.objects.create(case=case, actor=applicant, old_status="", new_status=Status.SUBMITTED)
+    except IntegrityError:
+        existing = Case.objects.filter(applicant=applicant, submission_token=token).first()
+        if existing is not None:
+            return existing
+        raise RepairError(_("One of the selected items is already part of an open application.")) from None
+    _mail_later(
+        to=applicant.email,
+        subject=_("Your application %(tracking_no)s was received") % {"tracking_no": case.tracking_no},
+        body=_(
+            "We received your %(kind)s about %(subject)s.\n"
+            "Tracking number: %(tracking_no)s\n"
+            "Feedback is due by %(due)s.\n\n%(url)s\n"
+        )
+        % {
+            "kind": case.get_kind_display(),
+            "subject": case.subject.name,
+            "tracking_no": case.tracking_no,
+            "due": case.feedback_due.isoformat(),
+            "url": _case_url(case),
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def repair_application_submit(
+    *,
+    applicant: AbstractBaseUser,
+    subject: Subject,
+    items: Sequence[str],
+    statement: str,
+    evidence: Sequence[UploadedFile],
+    commitment_confirmed: bool,
+    token: uuid.UUID,
+) -> Case:
+    """File a credit repair application; returns the same case for a repeated token.
+
+    `items` are values "record-<id>" / "listing-<id>" from the self-check; each
+    must be repairable now (NDRC Order 36: minimum period over, category
+    repairable, not already under an open application).
+    """
+    existing = Case.objects.filter(applicant=applicant, submission_token=token).first()
+    if existing is not None:
+        return existing
+    if not user_may_act_for(user=applicant, subject=subject):
+        raise RepairError(_("You are not approved to act for this subject."))
+    if not statement.strip():
+        raise RepairError(_("Describe how the behaviour was corrected and the obligations fulfilled."))
+    if not commitment_confirmed:
+        raise RepairError(_("The credit commitment must be confirmed."))
+    if not evidence:
+        raise RepairError(_("Upload evidence that the obligations are fulfilled."))
+    if not items:
+        raise RepairError(_("Select at least one record or listing to repair."))
+    check = {item.value: item for item in subject_repair_check(subject=subject)}
+    chosen = []
+    for value in dict.fromkeys(items):
+        item = check.get(value)
+        if item is None:
+            raise RepairError(_("One of the selected items is not disclosed about this subject."))
+        if item.state == Repairability.IN_CASE:
+            raise RepairError(_("One of the selected items is already part of an open application."))
+        if item.state == Repairability.LATER:
+            raise RepairError(
+                _("%(item)s can be repaired only from %(date)s.")
+                % {"item": item.obj.document_no or item.obj, "date": item.repairable_from.isoformat()}
+            )
+        if item.state != Repairability.NOW:
+            raise RepairError(_("%(item)s cannot be repaired.") % {"item": item.obj.document_no or item.obj})
+        chosen.append(item)
+    authorities = {item.authority.pk for item in chosen}
+    if len(authorities) > 1:
+        raise RepairError(
+            _("The selected items were decided by different authorities; file one application per authority.")
+        )
+    checked = _check_uploads(evidence)
+    return _file_case(
+        token=token,
+        applicant=applicant,
+        fields={
+            "kind": Kind.REPAIR,
+            "subject": subject,
+            "authority": chosen[0].authority,
+            "statement": statement.strip(),
+            "commitment_text": commitment_text(subject=subject, on=periods.today()),
+            "commitment_confirmed_at": timezone.now(),
+        },
+        items=[{"record": item.record, "listing": item.listing} for item in chosen],
+        checked=checked,
+    )
+
+
+@transaction.atomic
+def objection_submit(
+    *,
+    applicant: AbstractBaseUser,
+    subject: Subject,
+    record: Record,
+    ground: str,
+    statement: str,
+    evidence: Sequence[UploadedFile],
+    token: uuid.UUID,
+) -> Case:
+    """Object to a disclosed record (异议申诉): wrong, duplicated, past its period, not disclosable."""
+    existing = Case.objects.filter(applicant=applicant, submission_token=token).first()
+    if existing is not None:
+        return existing
+    if not user_may_act_for(user=applicant, subject=subject):
+        raise RepairError(_("You are not approved to act for this subject."))
+    if ground not in Ground.values:
+        raise RepairError(_("Choose the ground of the objection."))
+    if not statement.strip():
+        raise RepairError(_("Explain the objection."))
+    if record.subject_id != subject.pk or record.pk not in {r.pk for r in records_objectable(subject=subject)}:
+        raise RepairError(_("This record is not disclosed about this subject, or it is already under review."))
+    checked = _check_uploads(evidence)
+    return _file_case(
+        token=token,
+        applicant=applicant,
+        fields={
+            "kind": Kind.OBJECTION,
+            "subject": subject,
+            "authority": record.authority,
+            "statement": statement.strip(),
+            "ground": ground,
+        },
+        items=[{"record": record}],
+        checked=checked,
+    )
+
+
+def _check_actor(case: Case, to: str, actor: AbstractBaseUser) -> None:
+    permission = PERMISSION_FOR[to]
+    if permission is None:
+        if case.applicant_id != actor.pk:
+            raise RepairError(_("Only the applicant can withdraw this case."))
+        return
+    if not actor.is_staff or not actor.has_perm(permission):
+        raise RepairError(_("You are not allowed to do this."))
+    if case.applicant_id == actor.pk or subjects_related(user=actor).filter(pk=case.subject_id).exists():
+        raise RepairError(_("You cannot review a case about a subject you act for."))
+    if permission == "repair.decide_case":
+        # 谁认定、谁修复: only the authority that made the finding decides.
+        if staff_authority(user=actor) != case.authority:
+            raise RepairError(
+                _("Only reviewers of %(authority)s can decide this case.") % {"authority": case.authority}
+            )
+
+
+def _apply_outcome(case: Case, to: str, actor: AbstractBaseUser, note: str, changes: dict[str, Any] | None) -> None:
+    """Effects on the disclosed data, in the same transaction as the decision."""
+    actor_name = actor.get_username()
+    items = list(case.items.select_related("record", "listing"))
+    try:
+        if to == Status.REPAIRED:
+            label = f"credit repair {case.tracking_no}"
+            for item in items:
+                if item.record is not None:
+                    record_end_disclosure(record=item.record, reason=EndReason.REPAIRED, actor=actor_name, note=label)
+                else:
+                    listing_exit(listing=item.listing, reason=ExitReason.REPAIRED, actor=actor_name, note=label)
+            case.commitment_record = commitment_record_create(
+                subject=case.subject,
+                text=case.commitment_text,
+                authority=case.authority,
+                decided_on=periods.today(),
+                actor=actor_name,
+                document_no=case.tracking_no,
+                source_id=f"repair-{case.tracking_no}",
+            )
+        elif to == Status.CORRECTED:
+            if not changes:
+                raise RepairError(_("Enter the corrected content of the record."))
+            for item in items:
+                record_correct(
+                    record=item.record, changes=changes, actor=actor_name, note=f"objection {case.tracking_no}: {note}"
+                )
+        elif to == Status.RECORD_WITHDRAWN:
+            for item in items:
+                record_end_disclosure(
+                    record=item.record,
+                    reason=EndReason.CORRECTED,
+                    actor=actor_name,
+                    note=f"objection {case.tracking_no}: {note}",
+                )
+    except DisclosureError as exc:
+        raise RepairError(str(exc)) from exc
+
+
+def _outcome_mail(case: Case) -> None:
+    texts = {
+        Status.ACCEPTED: _("Your case %(tracking_no)s was accepted. A decision is due by %(due)s."),
+        Status.NOT_ACCEPTED: _("Your case %(tracking_no)s was not accepted. Reason: %(reason)s"),
+        Status.REPAIRED: _(
+            "Your credit repair application %(tracking_no)s was approved: the records concerned are no longer "
+            "disclosed and the subject has left the lists concerned."
+        ),
+        Status.REFUSED: _("Your case %(tracking_no)s was refused. Reason: %(reason)s"),
+        Status.CORRECTED: _("Following your objection %(tracking_no)s the record was corrected."),
+        Status.RECORD_WITHDRAWN: _(
+            "Following your objection %(tracking_no)s the record was withdrawn and is no longer disclosed."
+        ),
+        Status.WITHDRAWN: _("Your case %(tracking_no)s was withdrawn."),
+    }
+    body = texts[case.status] % {
+        "tracking_no": case.tracking_no,
+        "reason": case.reason,
+        "due": case.decision_due.isoformat() if case.decision_due else "",
+    }
+    if case.status in (Status.NOT_ACCEPTED, Status.REFUSED):
+        body += "\n" + _("You may apply again once the reason has been removed.")
+    _mail_later(
+        to=case.applicant.email,
+        subject=_("Case %(tracking_no)s: %(status)s")
+        % {"tracking_no": case.tracking_no, "status": case.get_status_display()},
+        body=body + "\n\n" + _case_url(case) + "\n",
+    )
+
+
+def case_transition(
+    *, case: Case, to: str, actor: AbstractBaseUser, note: str = "", changes: dict[str, Any] | None = None
+) -> Case:
+    """Move a case to `to`: the one way a status changes.
+
+    Raises InvalidTransition when the move is not allowed from the current
+    status, e.g. because another reviewer acted first, and RepairError when
+    the actor may not make it or a required reason is missing.
+    """
+    note = note.strip()
+    with transaction.atomic():
+        # Lock the row and check the move against the row *after* the lock:
+        # of two reviewers acting at once, the second sees the first's result.
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("subject", "authority", "applicant")
+            .get(pk=case.pk)
+        )
+        if to not in TRANSITIONS.get((locked.kind, locked.status), ()):
+            last = locked.events.select_related("actor").last()
+            raise InvalidTransition(
+                _("This case is already “%(status)s” (%(who)s, %(when)s); your action was not applied.")
+                % {
+                    "status": locked.get_status_display(),
+                    "who": last.actor.get_username() if last and last.actor else "—",
+                    "when": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M") if last else "—",
+                }
+            )
+        _check_actor(locked, to, actor)
+        if to in REASON_REQUIRED and not note:
+            raise RepairError(_("A reason is required."))
+        old = locked.status
+        now = timezone.now()
+        locked.status = to
+        if to == Status.ACCEPTED:
+            locked.accepted_at = now
+            locked.decision_due = workdays.add_workdays(periods.beijing_date(now), DECISION_WORKDAYS)
+        if to in REASON_REQUIRED:
+            locked.reason = note
+        if to not in OPEN_STATUSES:
+            locked.closed_at = now
+            # Frees the records and listings for a new application.
+            locked.items.update(open=False)
+        _apply_outcome(locked, to, actor, note, changes)
+        locked.save()
+        CaseEvent.objects.create(case=locked, actor=actor, old_status=old, new_status=to, note=note)
+        _outcome_mail(locked)
+    return locked
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor: AbstractBaseUser, note: str) -> CaseEvent:
+    """A staff note or a traced-back source without a status change (recorded with who/when)."""
+    if not note.strip():
+        raise RepairError(_("The note is empty."))
+    return CaseEvent.objects.create(case=case, actor=actor, old_status=case.status, new_status=case.status, note=note)
+
+
+def reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind reviewers of open cases due by the next working day or overdue.
+
+    Re-runnable and safe to run twice at once: the unique (case, day) row is
+    created before mailing, so each case is reminded at most once a day.
+    """
+    day = today or periods.today()
+    horizon = workdays.next_workday(day)
+    due = Case.objects.filter(
+        Q(status=Status.SUBMITTED, feedback_due__lte=horizon) | Q(status=Status.ACCEPTED, decision_due__lte=horizon)
+    ).select_related("authority", "subject")
+    User = get_user_model()
+    sent = 0
+    for case in due:
+        try:
+            with transaction.atomic():
+                CaseReminder.objects.create(case=case, sent_on=day)
+        except IntegrityError:
+            continue
+        permission = "accept_case" if case.status == Status.SUBMITTED else "decide_case"
+        reviewers = User.objects.filter(is_active=True, is_staff=True).filter(
+            Q(groups__permissions__codename=permission) | Q(user_permissions__codename=permission)
+        )
+        if permission == "decide_case":
+            reviewers = reviewers.filter(staff_profile__authority=case.authority)
+        reviewers = reviewers.exclude(pk=case.applicant_id).exclude(
+            bindings__subject=case.subject, bindings__status__in=["pending", "approved"]
+        )
+        addresses = sorted({u.email for u in reviewers.distinct() if u.email})
+        if not addresses:
+            continue
+        overdue = case.due < day
+        subject_line = (_("Overdue: case %(tracking_no)s") if overdue else _("Due soon: case %(tracking_no)s")) % {
+            "tracking_no": case.tracking_no
+        }
+        body = _("Case %(tracking_no)s (%(subject)s, %(status)s) is due on %(due)s.\n\n%(url)s\n") % {
+            "tracking_no": case.tracking_no,
+            "subject": case.subject.name,
+            "status": case.get_status_display(),
+            "due": case.due.isoformat(),
+            "url": settings.SITE_URL + reverse("office:case", kwargs={"pk": case.pk}),
+        }
+        send_mail(subject_line, body, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=False)
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def official_year_enter(
+    *, year: int, holidays: Sequence[dt.date], workdays_: Sequence[dt.date], source: str, actor: AbstractBaseUser
+) -> OfficialYear:
+    """Enter (or replace) a year's official schedule; open cases' deadlines follow.
+
+    Make-up working days (调休) are weekend days declared working days;
+    holidays are days off that would otherwise be working days.
+    """
+    problems = []
+    for day in [*holidays, *workdays_]:
+        if day.year != year:
+            problems.append(_("%(day)s is not in %(year)s.") % {"day": day, "year": year})
+    for day in workdays_:
+        if day.weekday() < 5:
+            problems.append(_("%(day)s is a weekday; a make-up working day falls on a weekend.") % {"day": day})
+    overlap = set(holidays) & set(workdays_)
+    if overlap:
+        problems.append(
+            _("%(days)s cannot be both a holiday and a working day.") % {"days": ", ".join(map(str, sorted(overlap)))}
+        )
+    if not holidays:
+        problems.append(_("Enter the public holidays of the year."))
+    if problems:
+        raise RepairError(" ".join(problems))
+    entry, created = OfficialYear.objects.update_or_create(
+        year=year, defaults={"source": source.strip(), "entered_by": actor}
+    )
+    if not created:
+        entry.days.all().delete()
+    OfficialDay.objects.bulk_create(
+        [OfficialDay(year=entry, date=d, kind=OfficialDay.Kind.HOLIDAY) for d in sorted(set(holidays))]
+        + [OfficialDay(year=entry, date=d, kind=OfficialDay.Kind.WORKDAY) for d in sorted(set(workdays_))]
+    )
+    _recompute_deadlines(actor=actor, year=year)
+    return entry
+
+
+def _recompute_deadlines(*, actor: AbstractBaseUser, year: int) -> None:
+    calendar = workdays.Calendar()
+    for case in Case.objects.select_for_update().filter(status__in=OPEN_STATUSES):
+        if case.status == Status.SUBMITTED:
+            field, start, count = "feedback_due", periods.beijing_date(case.submitted_at), FEEDBACK_WORKDAYS
+        else:
+            field, start, count = "decision_due", periods.beijing_date(case.accepted_at), DECISION_WORKDAYS
+        new = workdays.add_workdays(start, count, calendar=calendar)
+        old = getattr(case, field)
+        if new != old:
+            setattr(case, field, new)
+            case.save(update_fields=[field])
+            CaseEvent.objects.create(
+                case=case,
+                actor=actor,
+                old_status=case.status,
+                new_status=case.status,
+                note=_("Deadline moved from %(old)s to %(new)s: official calendar for %(year)s entered.")
+                % {"old": old, "new": new, "year": year},
+            )

@@ -1,0 +1,209 @@
+"""The applicant's area and the public pages of credit repair. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import subjects_bound, user_may_act_for
+from disclosure import periods
+from disclosure import selectors as disclosure_selectors
+from disclosure.models import Subject
+from disclosure.search import InvalidCode, validate_uscc
+from repair import selectors, services
+from repair.forms import ObjectionForm, RepairApplicationForm, StatusLookupForm
+from repair.models import Status
+from repair.selectors import Repairability
+
+
+def _subject_or_404(key: str) -> Subject:
+    subject = disclosure_selectors.subject_get(key=key)
+    if subject is None:
+        raise Http404
+    return subject
+
+
+def _bound_subject(request: HttpRequest, key: str) -> Subject:
+    subject = _subject_or_404(key)
+    if not user_may_act_for(user=request.user, subject=subject):
+        raise PermissionDenied(_("You are not approved to act for this subject."))
+    return subject
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "repair/home.html",
+        {
+            "subjects": subjects_bound(user=request.user),
+            "cases": selectors.cases_for_applicant(user=request.user),
+        },
+    )
+
+
+def check(request: HttpRequest, key: str) -> HttpResponse:
+    """Public self-check: each disclosed negative item and whether it can be repaired."""
+    subject = _subject_or_404(key)
+    items = selectors.subject_repair_check(subject=subject)
+    return render(
+        request,
+        "repair/check.html",
+        {
+            "subject": subject,
+            "items": items,
+            "today": periods.today(),
+            "can_apply": user_may_act_for(user=request.user, subject=subject),
+            "any_now": any(item.selectable for item in items),
+            "R": Repairability,
+        },
+    )
+
+
+def _already_filed(request: HttpRequest) -> HttpResponse | None:
+    """A repeated POST of the same form (double click, reload) shows the case it filed."""
+    if request.method != "POST":
+        return None
+    case = selectors.case_for_token(user=request.user, token=request.POST.get("token", ""))
+    return redirect("repair:case", tracking_no=case.tracking_no) if case else None
+
+
+def _item_label(item: selectors.CheckItem) -> str:
+    if item.record is not None:
+        record = item.record
+        return f"{record.category.name} · {record.document_no} · {record.authority} · {record.decided_on:%Y-%m-%d}"
+    listing = item.listing
+    return f"{listing.credit_list.name} · {listing.authority} · {listing.entered_on:%Y-%m-%d}"
+
+
+@login_required
+def apply(request: HttpRequest, key: str) -> HttpResponse:
+    subject = _bound_subject(request, key)
+    if done := _already_filed(request):
+        return done
+    items = selectors.subject_repair_check(subject=subject)
+    choices = [(item.value, _item_label(item)) for item in items if item.selectable]
+    form = RepairApplicationForm(request.POST or None, request.FILES or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.repair_application_submit(
+                applicant=request.user,
+                subject=subject,
+                items=form.cleaned_data["items"],
+                statement=form.cleaned_data["statement"],
+                evidence=form.cleaned_data["evidence"],
+                commitment_confirmed=form.cleaned_data["commitment_confirmed"],
+                token=form.cleaned_data["token"],
+            )
+        except services.RepairError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Application filed. Your tracking number is %(no)s.") % {"no": case.tracking_no}
+            )
+            return redirect("repair:case", tracking_no=case.tracking_no)
+    return render(
+        request,
+        "repair/apply.html",
+        {
+            "subject": subject,
+            "form": form,
+            "blocked": [item for item in items if not item.selectable],
+            "commitment": services.commitment_text(subject=subject, on=periods.today()),
+            "R": Repairability,
+        },
+    )
+
+
+@login_required
+def object_to_record(request: HttpRequest, key: str) -> HttpResponse:
+    subject = _bound_subject(request, key)
+    if done := _already_filed(request):
+        return done
+    records = selectors.records_objectable(subject=subject)
+    choices = [
+        (r.pk, f"{r.category.name} · {r.document_no} · {r.authority} · {r.decided_on:%Y-%m-%d}") for r in records
+    ]
+    form = ObjectionForm(request.POST or None, request.FILES or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        record = next(r for r in records if r.pk == form.cleaned_data["record"])
+        try:
+            case = services.objection_submit(
+                applicant=request.user,
+                subject=subject,
+                record=record,
+                ground=form.cleaned_data["ground"],
+                statement=form.cleaned_data["statement"],
+                evidence=form.cleaned_data["evidence"],
+                token=form.cleaned_data["token"],
+            )
+        except services.RepairError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Objection filed. Your tracking number is %(no)s.") % {"no": case.tracking_no})
+            return redirect("repair:case", tracking_no=case.tracking_no)
+    return render(request, "repair/object.html", {"subject": subject, "form": form})
+
+
+@login_required
+def case_detail(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    case = selectors.case_get_for_applicant(user=request.user, tracking_no=tracking_no)
+    return render(
+        request,
+        "repair/case.html",
+        {
+            "case": case,
+            "items": case.items.select_related("record__category", "record__authority", "listing__credit_list"),
+            "events": case.events.select_related("actor"),
+            "evidence": case.evidence.all(),
+            "can_withdraw": case.is_open,
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    case = selectors.case_get_for_applicant(user=request.user, tracking_no=tracking_no)
+    try:
+        services.case_transition(case=case, to=Status.WITHDRAWN, actor=request.user, note=request.POST.get("note", ""))
+    except services.RepairError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The case was withdrawn."))
+    return redirect("repair:case", tracking_no=case.tracking_no)
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Stream evidence to its applicant or the staff on the case; never from a public URL."""
+    evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="evidence-{evidence.pk}.{evidence.file.name.rsplit(".", 1)[-1]}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    # A PDF opened in the browser cannot run scripts against the portal.
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def status_lookup(request: HttpRequest) -> HttpResponse:
+    """Public status by tracking number + USCC: the state and dates, never the evidence."""
+    form = StatusLookupForm(request.GET or None)
+    case = None
+    searched = False
+    if form.is_valid():
+        searched = True
+        try:
+            uscc = validate_uscc(form.cleaned_data["uscc"])
+        except InvalidCode:
+            form.add_error("uscc", _("This is not a valid unified social credit code."))
+        else:
+            case = selectors.case_public_status(tracking_no=form.cleaned_data["tracking_no"], uscc=uscc)
+    return render(request, "repair/status.html", {"form": form, "case": case, "searched": searched})
