@@ -8,4 +8,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("repair/", include("repair.urls")),
     path("office/", include("repair.office_urls")),
+    # The public portal's pages; last, so that the apps above match first.
+    path("", include("disclosure.urls")),
 ]
