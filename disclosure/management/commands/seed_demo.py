@@ -33,10 +33,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, subjects: int, reset: bool, with_admin: bool, **options) -> None:
         try:
-            if reset:
-                demo.demo_reset(progress=self.stdout.write)
             self.stdout.write(f"Seeding demo data: seed {seed}, {subjects} subjects")
-            result = demo.demo_seed(seed=seed, subjects=subjects, progress=self.stdout.write)
+            result = demo.demo_seed(seed=seed, subjects=subjects, replace=reset, progress=self.stdout.write)
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
         if result is None:
