@@ -456,6 +456,14 @@ class DisclosureEvent(models.Model):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
         ENDED = "ended", _("Disclosure ended")
+        # Written lazily by disclosure.feed when a future decision or entry
+        # date arrives (nothing else is written on that day).
+        DISCLOSED = "disclosed", _("Disclosure began")
+
+    # Actor of the rows disclosure.feed materialises for date-driven changes
+    # (expiry, a decision date arriving); the unique constraints below make
+    # that materialisation idempotent.
+    MATERIALISED = "system:calendar"
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
@@ -469,6 +477,12 @@ class DisclosureEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     # The previous version of the record or listing, kept as history.
     before = models.JSONField(_("previous version"), null=True, blank=True)
+    # PostgreSQL: the id of the writing transaction (pg_current_xact_id()),
+    # set by a BEFORE INSERT trigger (migration 0005). The change feed orders
+    # by (txid, id) and only serves txids below the oldest running
+    # transaction, so a row committed late can never land behind a cursor.
+    # SQLite has a single writer: 0, and the feed orders by id.
+    txid = models.BigIntegerField(_("transaction id"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("disclosure event")
@@ -479,10 +493,24 @@ class DisclosureEvent(models.Model):
                 | (Q(record__isnull=True) & Q(listing__isnull=False)),
                 name="event_about_record_or_listing",
             ),
+            # At most one materialised expiry / start per record or listing
+            # and day: materialisation runs at every poll and from cron.
+            models.UniqueConstraint(
+                fields=["record", "action", "effective_on"],
+                condition=Q(actor="system:calendar", record__isnull=False),
+                name="event_materialised_record_once",
+            ),
+            models.UniqueConstraint(
+                fields=["listing", "action", "effective_on"],
+                condition=Q(actor="system:calendar", listing__isnull=False),
+                name="event_materialised_listing_once",
+            ),
         ]
         indexes = [
             # A subject's history (Atom feed, subject page).
             models.Index(fields=["subject", "-id"], name="event_subject_idx"),
+            # The change feed: WHERE (txid, id) > cursor ORDER BY txid, id.
+            models.Index(fields=["txid", "id"], name="event_feed_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,58 @@
+"""Webhook registration for API-key holders (under /api/v1/webhooks/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dataservices import webhooks
+from dataservices.models import ApiKey
+from disclosure.api import ERRORS, RateLimitHeadersMixin
+from disclosure.serializers import (
+    ErrorSerializer,
+    WebhookCreatedSerializer,
+    WebhookCreateSerializer,
+    WebhookSerializer,
+)
+
+
+class HasApiKey(permissions.BasePermission):
+    message = "Webhooks are for API-key holders: send your key in the Authorization or X-API-Key header."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.auth, ApiKey)
+
+
+class WebhookListView(RateLimitHeadersMixin, APIView):
+    """Your webhooks. Each receives every change-feed event from its creation on,
+    as a POST of JSON signed with HMAC-SHA256 (header X-Signature)."""
+
+    permission_classes = [HasApiKey]
+
+    @extend_schema(responses={200: WebhookSerializer(many=True), **ERRORS})
+    def get(self, request: Request) -> Response:
+        hooks = webhooks.webhooks_of(api_key=request.auth)
+        return Response(WebhookSerializer(hooks, many=True).data)
+
+    @extend_schema(request=WebhookCreateSerializer, responses={201: WebhookCreatedSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        serializer = WebhookCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hook = webhooks.webhook_register(api_key=request.auth, url=serializer.validated_data["url"])
+        return Response(WebhookCreatedSerializer(hook).data, status=201)
+
+
+class WebhookDetailView(RateLimitHeadersMixin, APIView):
+    permission_classes = [HasApiKey]
+
+    @extend_schema(responses={204: None, 404: ErrorSerializer, **ERRORS})
+    def delete(self, request: Request, pk: int) -> Response:
+        if not webhooks.webhook_remove(api_key=request.auth, pk=pk):
+            raise Http404
+        return Response(status=204)

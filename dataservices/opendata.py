@@ -1,0 +1,271 @@
+"""Open data: the full disclosed dataset and daily deltas as files.
+
+`manage.py export_open_data` writes, into OPEN_DATA_DIR:
+- records-<day>.csv / .jsonl and listings-<day>.csv / .jsonl: everything
+  disclosed on <day> (through the selectors, like every public surface);
+- changes-<day>.jsonl / .csv: the change-feed items since the previous
+  delta (the feed position is stored, so deltas never overlap nor miss);
+- SHA256SUMS-<day>: the checksums, in `sha256sum -c` format.
+Files are written to a temporary name and renamed, so a reader never sees a
+half-written file; rerunning for the same day replaces the full dataset and
+leaves an existing delta alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import QuerySet
+
+from dataservices.models import OpenDataFile
+from disclosure import feed, periods, selectors
+from disclosure.models import Listing, Record
+
+RECORD_COLUMNS = [
+    ("id", "Record id (stable)"),
+    ("uscc", "Unified social credit code (empty for natural persons)"),
+    ("subject_key", "Subject key in portal URLs"),
+    ("subject_name", "Subject name"),
+    ("category", "Catalogue code"),
+    ("category_name", "Catalogue name"),
+    ("severity", "minor / general / serious (negative information)"),
+    ("document_no", "Decision document number"),
+    ("decided_on", "Decision date (YYYY-MM-DD)"),
+    ("authority", "Deciding authority"),
+    ("summary", "Summary"),
+    ("valid_until", "Valid until (licences)"),
+    ("disclosure_until", "Last day of disclosure (inclusive)"),
+]
+LISTING_COLUMNS = [
+    ("id", "Listing id (stable)"),
+    ("uscc", "Unified social credit code (empty for natural persons)"),
+    ("subject_key", "Subject key in portal URLs"),
+    ("subject_name", "Subject name"),
+    ("code", "List code"),
+    ("list_name", "List name"),
+    ("entered_on", "Entry date"),
+    ("reason", "Reason"),
+    ("authority", "Deciding authority"),
+    ("document_no", "Document number"),
+    ("planned_exit_on", "Planned exit date (first day off the list)"),
+]
+DELTA_COLUMNS = [
+    ("cursor", "Change-feed cursor of the item"),
+    ("type", "record or listing"),
+    ("object_id", "Record or listing id"),
+    ("subject_key", "Subject key"),
+    ("action", "disclosed / changed / ended"),
+    ("reason", "For ended: expired, repaired, revoked, corrected, court_decision"),
+    ("effective_on", "Date the change took effect"),
+    ("disclosed", "Disclosed at export time (true/false)"),
+]
+
+
+def _record_row(record: Record) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "uscc": record.subject.uscc or "",
+        "subject_key": record.subject.key,
+        "subject_name": record.subject.name,
+        "category": record.category.code,
+        "category_name": record.category.name,
+        "severity": record.severity,
+        "document_no": record.document_no,
+        "decided_on": record.decided_on,
+        "authority": record.authority.name,
+        "summary": record.summary,
+        "valid_until": record.valid_until,
+        "disclosure_until": record.disclosure_until,
+    }
+
+
+def _listing_row(listing: Listing) -> dict[str, Any]:
+    return {
+        "id": listing.pk,
+        "uscc": listing.subject.uscc or "",
+        "subject_key": listing.subject.key,
+        "subject_name": listing.subject.name,
+        "code": listing.credit_list.code,
+        "list_name": listing.credit_list.name,
+        "entered_on": listing.entered_on,
+        "reason": listing.reason,
+        "authority": listing.authority.name,
+        "document_no": listing.document_no,
+        "planned_exit_on": listing.planned_exit_on,
+    }
+
+
+def _delta_row(item: feed.FeedItem) -> dict[str, Any]:
+    return {
+        "cursor": item.cursor,
+        "type": item.kind,
+        "object_id": item.object_id,
+        "subject_key": item.event.subject.key,
+        "action": item.action,
+        "reason": item.reason,
+        "effective_on": item.event.effective_on,
+        "disclosed": item.disclosed,
+    }
+
+
+def _write_atomic(path: Path, write: Callable[[Any], int]) -> tuple[int, int, str]:
+    """Write via a temporary file; returns (rows, bytes, sha256)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            rows = write(fh)
+        digest = hashlib.sha256()
+        with open(tmp, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return rows, path.stat().st_size, digest.hexdigest()
+
+
+def _csv_writer(columns: list[tuple[str, str]], rows: Callable[[], Iterable[dict[str, Any]]]):
+    def write(fh) -> int:
+        writer = csv.DictWriter(fh, fieldnames=[name for name, _ in columns])
+        writer.writeheader()
+        count = 0
+        for row in rows():
+            writer.writerow(
+                {k: "" if v is None else (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+            )
+            count += 1
+        return count
+
+    return write
+
+
+def _jsonl_writer(rows: Callable[[], Iterable[dict[str, Any]]]):
+    def write(fh) -> int:
+        count = 0
+        for row in rows():
+            fh.write(json.dumps(row, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n")
+            count += 1
+        return count
+
+    return write
+
+
+def _iterate(queryset: QuerySet, convert: Callable[[Any], dict[str, Any]]) -> Callable[[], Iterator[dict[str, Any]]]:
+    return lambda: (convert(obj) for obj in queryset.order_by("pk").iterator(chunk_size=2000))
+
+
+def _register(name: str, kind: str, day: dt.date, rows: int, size: int, sha256: str, **position: int) -> OpenDataFile:
+    item, _ = OpenDataFile.objects.update_or_create(
+        name=name,
+        defaults={
+            "kind": kind,
+            "file_format": name.rsplit(".", 1)[-1],
+            "day": day,
+            "rows": rows,
+            "size": size,
+            "sha256": sha256,
+            **position,
+        },
+    )
+    return item
+
+
+def export_full(*, day: dt.date | None = None, directory: Path | None = None) -> list[OpenDataFile]:
+    day = day or periods.today()
+    directory = directory or settings.OPEN_DATA_DIR
+    records = selectors.records_disclosed(at=day)
+    listings = selectors.listings_current(at=day)
+    written = []
+    for stem, queryset, convert, columns in (
+        ("records", records, _record_row, RECORD_COLUMNS),
+        ("listings", listings, _listing_row, LISTING_COLUMNS),
+    ):
+        rows = _iterate(queryset, convert)
+        for suffix, writer in (("csv", _csv_writer(columns, rows)), ("jsonl", _jsonl_writer(rows))):
+            name = f"{stem}-{day.isoformat()}.{suffix}"
+            count, size, digest = _write_atomic(directory / name, writer)
+            written.append(_register(name, OpenDataFile.Kind.FULL, day, count, size, digest))
+    return written
+
+
+def export_delta(*, day: dt.date | None = None, directory: Path | None = None) -> list[OpenDataFile]:
+    """The change-feed items since the previous delta, as of `day`."""
+    day = day or periods.today()
+    directory = directory or settings.OPEN_DATA_DIR
+    name_jsonl, name_csv = f"changes-{day.isoformat()}.jsonl", f"changes-{day.isoformat()}.csv"
+    existing = list(OpenDataFile.objects.filter(name__in=[name_jsonl, name_csv]))
+    if len(existing) == 2:
+        return existing
+    previous = OpenDataFile.objects.filter(kind=OpenDataFile.Kind.DELTA, day__lt=day).order_by("-day").first()
+    start = (previous.feed_txid, previous.feed_event_id) if previous else feed.START
+    items: list[feed.FeedItem] = []
+    position = start
+    while True:
+        page = feed.changes(after=position, limit=1000, at=day)
+        items.extend(page.items)
+        position = page.position
+        if not page.has_more:
+            break
+    rows = [_delta_row(item) for item in items]
+    written = []
+    with transaction.atomic():
+        for name, writer in (
+            (name_jsonl, _jsonl_writer(lambda: iter(rows))),
+            (name_csv, _csv_writer(DELTA_COLUMNS, lambda: iter(rows))),
+        ):
+            count, size, digest = _write_atomic(directory / name, writer)
+            written.append(
+                _register(
+                    name,
+                    OpenDataFile.Kind.DELTA,
+                    day,
+                    count,
+                    size,
+                    digest,
+                    feed_txid=position[0],
+                    feed_event_id=position[1],
+                )
+            )
+    return written
+
+
+def write_checksums(*, day: dt.date, directory: Path | None = None) -> OpenDataFile:
+    directory = directory or settings.OPEN_DATA_DIR
+    files = OpenDataFile.objects.filter(day=day).exclude(file_format="sha256").order_by("name")
+    lines = [f"{f.sha256}  {f.name}\n" for f in files]
+    name = f"SHA256SUMS-{day.isoformat()}.sha256"
+
+    def write(fh) -> int:
+        fh.writelines(lines)
+        return len(lines)
+
+    count, size, digest = _write_atomic(directory / name, write)
+    return _register(name, OpenDataFile.Kind.FULL, day, count, size, digest)
+
+
+def export_open_data(*, day: dt.date | None = None, directory: Path | None = None) -> list[OpenDataFile]:
+    day = day or periods.today()
+    files = export_full(day=day, directory=directory) + export_delta(day=day, directory=directory)
+    return [*files, write_checksums(day=day, directory=directory)]
+
+
+def files_listed() -> QuerySet[OpenDataFile]:
+    return OpenDataFile.objects.all()
+
+
+def file_get(*, name: str) -> OpenDataFile | None:
+    return OpenDataFile.objects.filter(name=name).first()

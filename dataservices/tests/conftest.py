@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from dataservices.tests.helpers import NOON
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle_cache():
+    # Throttle history lives in the cache, which outlives a test's transaction.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def at_noon():
+    """2026-11-20 12:00 in Beijing."""
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller

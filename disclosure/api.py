@@ -1,0 +1,272 @@
+"""The public API (DESIGN.md, "API"): thin DRF views over the selectors.
+
+Every read goes through `disclosure.selectors` / `disclosed_on()`, so the API
+shows exactly what the portal shows, for exactly as long (期限一致).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from disclosure import checks, feed, periods, selectors
+from disclosure.filters import ListEntryFilter, RecordFilter, SubjectFilter
+from disclosure.models import Subject
+from disclosure.serializers import (
+    ChangePageSerializer,
+    CheckRequestSerializer,
+    CheckResponseSerializer,
+    CreditListSerializer,
+    ErrorSerializer,
+    ListingSerializer,
+    RecordSerializer,
+    SubjectDetailSerializer,
+    SubjectSummarySerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input: a message per field."),
+    401: OpenApiResponse(ErrorSerializer, description="Unknown or revoked API key."),
+    429: OpenApiResponse(ErrorSerializer, description="Rate limit or daily quota reached; see Retry-After."),
+}
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"field" or "field.0": [messages]}."""
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = "non_field_errors" if key == "non_field_errors" and not prefix else f"{prefix}{key}"
+            for field, messages in _flatten(value, f"{name}.").items():
+                out.setdefault(field, []).extend(messages)
+        return out
+    field = prefix.rstrip(".") or "non_field_errors"
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return {field: [str(item) for item in detail]}
+        out = {}
+        for index, item in enumerate(detail):
+            for key, messages in _flatten(item, f"{field}.{index}.").items():
+                out.setdefault(key, []).extend(messages)
+        return out
+    return {field: [str(detail)]}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The one error format: {"status", "code", "message", "fields"}.
+
+    `fields` maps each offending field (body, query parameter or header) to
+    its messages; it is empty for errors not about a field.
+    """
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    fields: dict[str, list[str]] = {}
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        code, message = "invalid", _("The request is not valid: see the message of each field.")
+    elif isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        message = str(exc.detail) if not isinstance(exc.detail, dict | list) else str(exc.default_detail)
+    else:
+        code, message = "not_found", _("Not found.")
+    response.data = {"status": response.status_code, "code": code, "message": message, "fields": fields}
+    return response
+
+
+class RateLimitHeadersMixin:
+    """Adds X-RateLimit-* from whichever throttle decided on the request."""
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        limit = getattr(request, "rate_limit", None)
+        if limit is not None:
+            response["X-RateLimit-Limit"] = str(limit[0])
+            response["X-RateLimit-Remaining"] = str(limit[1])
+            response["X-RateLimit-Reset"] = str(limit[2])
+        return response
+
+
+class SearchPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class IdCursorPagination(CursorPagination):
+    """Cursor pagination on the id: stable while rows come and go."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+    ordering = "-id"
+
+
+class SubjectSearchView(RateLimitHeadersMixin, generics.ListAPIView):
+    """Search subjects by name, former name or (part of a) unified social credit code.
+
+    Natural persons are found only while something about them is disclosed,
+    and never by identity number.
+    """
+
+    serializer_class = SubjectSummarySerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SubjectFilter
+    pagination_class = SearchPagination
+
+    def get_queryset(self):
+        # SubjectFilter replaces this by selectors.subjects_search().
+        return Subject.objects.none()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return selectors.subjects_summarize(page) if page is not None else None
+
+    @extend_schema(responses={200: SubjectSummarySerializer(many=True), **ERRORS})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class SubjectDetailView(RateLimitHeadersMixin, generics.RetrieveAPIView):
+    """One subject with its disclosed records and current listings.
+
+    Every registered subject has an answer, also when nothing about it is
+    disclosed (empty `records` and `listings`): that is the answer a
+    procurement officer is looking for.
+    """
+
+    serializer_class = SubjectDetailSerializer
+
+    def get_object(self) -> Subject:
+        subject = selectors.subject_public_get(key=self.kwargs["uscc"])
+        if subject is None:
+            raise Http404
+        subject = selectors.subject_disclosure(subject=subject)
+        return selectors.subjects_summarize([subject])[0]
+
+    @extend_schema(responses={200: SubjectDetailSerializer, 404: ErrorSerializer, **ERRORS})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class RecordListView(RateLimitHeadersMixin, generics.ListAPIView):
+    """Records disclosed today, newest first (cursor pagination)."""
+
+    serializer_class = RecordSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RecordFilter
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self):
+        return selectors.records_disclosed()
+
+    @extend_schema(responses={200: RecordSerializer(many=True), **ERRORS})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class CreditListListView(RateLimitHeadersMixin, generics.ListAPIView):
+    """Every credit list with its number of current entries."""
+
+    serializer_class = CreditListSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.credit_lists_with_counts()
+
+    @extend_schema(responses={200: CreditListSerializer(many=True), **ERRORS})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class ListEntryFilterBackend(DjangoFilterBackend):
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        kwargs["credit_list"] = getattr(view, "credit_list", None)
+        return kwargs
+
+
+class ListEntriesView(RateLimitHeadersMixin, generics.ListAPIView):
+    """The subjects on a list today (cursor pagination)."""
+
+    serializer_class = ListingSerializer
+    filter_backends = [ListEntryFilterBackend]
+    filterset_class = ListEntryFilter
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self):
+        self.credit_list = selectors.credit_list_get(code=self.kwargs["code"])
+        if self.credit_list is None:
+            raise Http404
+        return selectors.list_entries(credit_list=self.credit_list)
+
+    @extend_schema(responses={200: ListingSerializer(many=True), 404: ErrorSerializer, **ERRORS})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class CheckView(RateLimitHeadersMixin, APIView):
+    """Bulk check: the status of up to 1,000 codes at once.
+
+    An invalid code is flagged in its own result (`invalid` with a reason),
+    not an error of the whole request.
+    """
+
+    @extend_schema(request=CheckRequestSerializer, responses={200: CheckResponseSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        serializer = CheckRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        day = periods.today()
+        results = checks.codes_check(codes=serializer.validated_data["codes"], at=day)
+        return Response(CheckResponseSerializer({"checked_on": day, "results": results}).data)
+
+
+class ChangesQuerySerializer(serializers.Serializer):
+    cursor = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+
+    def validate_cursor(self, value: str) -> feed.Position:
+        if not value:
+            return feed.START
+        try:
+            return feed.decode_cursor(value)
+        except feed.InvalidCursor as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+class ChangesView(RateLimitHeadersMixin, APIView):
+    """The change feed: every change to what is disclosed, in commit order.
+
+    Start without a cursor (from the beginning), then always poll with the
+    `next_cursor` of the last page: each event comes exactly once, in order,
+    with no gaps; expiries appear on the first poll after the day they
+    happen. For each item, upsert `record`/`listing` when `disclosed` is
+    true, delete it from your copy otherwise.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of your last page."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 1000, default 100."),
+        ],
+        responses={200: ChangePageSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        query = ChangesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after = query.validated_data.get("cursor") or feed.START
+        page = feed.changes(after=after, limit=query.validated_data["limit"])
+        data = {"results": page.items, "next_cursor": page.cursor, "has_more": page.has_more}
+        return Response(ChangePageSerializer(data).data, status=status.HTTP_200_OK)

@@ -1,0 +1,22 @@
+"""URLs of the public API, mounted at /api/v1/ (DESIGN.md, "API")."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from dataservices import api as dataservices_api
+from disclosure import api
+
+app_name = "api"
+
+urlpatterns = [
+    path("subjects/", api.SubjectSearchView.as_view(), name="subjects"),
+    path("subjects/<str:uscc>/", api.SubjectDetailView.as_view(), name="subject"),
+    path("records/", api.RecordListView.as_view(), name="records"),
+    path("lists/", api.CreditListListView.as_view(), name="lists"),
+    path("lists/<slug:code>/entries/", api.ListEntriesView.as_view(), name="list-entries"),
+    path("checks/", api.CheckView.as_view(), name="checks"),
+    path("changes/", api.ChangesView.as_view(), name="changes"),
+    path("webhooks/", dataservices_api.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", dataservices_api.WebhookDetailView.as_view(), name="webhook"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]
