@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("repair/", include("repair.urls")),
     path("office/", include("repair.office_urls")),
+    # /subjects/<key>/report.pdf and /reports/verify/.
+    path("", include("reports.urls")),
     # The public portal's pages; last, so that the apps above match first.
     path("", include("disclosure.urls")),
 ]

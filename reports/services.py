@@ -1,0 +1,120 @@
+"""Issuing credit reports: a snapshot of what is disclosed, numbered and signed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+
+from disclosure import periods, regions, selectors
+from disclosure.models import Polarity, Subject, SubjectType
+from reports.models import CreditReport, Purpose
+
+# Unambiguous characters for codes read off paper and typed in again.
+_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def _code(length: int) -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+def report_content(*, subject: Subject, at: dt.date) -> dict[str, Any]:
+    """What a report on `subject` states for day `at`, through the one rule."""
+    subject = selectors.subject_disclosure(subject=subject, at=at)
+    negative, positive = [], []
+    for record in subject.disclosed_records:
+        item = {
+            "id": record.pk,
+            "category": record.category.code,
+            "category_name": record.category.name,
+            "category_name_en": record.category.name_en,
+            "severity": record.severity,
+            "document_no": record.document_no,
+            "decided_on": record.decided_on.isoformat(),
+            "authority": record.authority.name,
+            "summary": record.summary,
+            "disclosure_until": record.disclosure_until.isoformat() if record.disclosure_until else None,
+        }
+        (negative if record.category.polarity == Polarity.NEGATIVE else positive).append(item)
+    listings = [
+        {
+            "list": listing.credit_list.code,
+            "list_name": listing.credit_list.name,
+            "list_name_en": listing.credit_list.name_en,
+            "negative": listing.credit_list.polarity == Polarity.NEGATIVE,
+            "entered_on": listing.entered_on.isoformat(),
+            "reason": listing.reason,
+            "authority": listing.authority.name,
+            "document_no": listing.document_no,
+        }
+        for listing in subject.current_listings
+    ]
+    is_person = subject.subject_type == SubjectType.NATURAL_PERSON
+    return {
+        "subject": {
+            "key": subject.key,
+            "name": subject.name,
+            "uscc": subject.uscc,
+            "subject_type": subject.subject_type,
+            "region_code": subject.region_code,
+            "region_name": regions.full_name(subject.region_code),
+            "legal_representative": "" if is_person else subject.legal_representative,
+            # Never the full identity number (DESIGN.md).
+            "identity_number": subject.masked_identity_number if is_person else "",
+            "former_names": sorted(name.name for name in subject.former_names.all()),
+        },
+        "negative_records": negative,
+        "positive_records": positive,
+        "listings": listings,
+    }
+
+
+def report_issue(*, subject: Subject, purpose: str = Purpose.GENERAL, at: dt.date | None = None) -> CreditReport:
+    """Issue (or return the already issued) report for today's disclosure.
+
+    The same content on the same day and for the same purpose yields the same
+    report, so reloading the PDF does not mint new numbers.
+    """
+    if purpose not in Purpose.values:
+        raise ValueError(f"unknown report purpose {purpose!r}")
+    at = at or periods.today()
+    content = report_content(subject=subject, at=at)
+    canonical = json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    existing = CreditReport.objects.filter(subject=subject, as_of=at, purpose=purpose, content_sha256=digest).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return CreditReport.objects.create(
+                number=f"XY{at:%Y%m%d}{_code(8)}",
+                verification_code=_code(8),
+                subject=subject,
+                purpose=purpose,
+                as_of=at,
+                content=content,
+                content_sha256=digest,
+            )
+    except IntegrityError:
+        # Two requests for the same report at once: the other one won.
+        return CreditReport.objects.get(subject=subject, as_of=at, purpose=purpose, content_sha256=digest)
+
+
+def report_verify(*, number: str, code: str) -> CreditReport | None:
+    """The report with this number if the verification code matches."""
+    number = number.strip().upper()
+    code = code.strip().upper()
+    report = CreditReport.objects.select_related("subject").filter(number=number).first()
+    if report is None or not secrets.compare_digest(report.verification_code, code):
+        return None
+    return report
+
+
+def report_changed_since_issue(*, report: CreditReport) -> bool:
+    """True when what is disclosed today differs from what the report states."""
+    return report_content(subject=report.subject, at=periods.today()) != report.content
