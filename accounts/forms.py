@@ -57,5 +57,7 @@ class BindingRequestForm(forms.Form):
 
 
 class BindingDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve the request")), ("refuse", _("Refuse the request"))], widget=forms.HiddenInput
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -182,6 +182,14 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case}: {self.old_status} → {self.new_status}"
 
+    @property
+    def old_label(self) -> str:
+        return Status(self.old_status).label if self.old_status in Status.values else self.old_status
+
+    @property
+    def new_label(self) -> str:
+        return Status(self.new_status).label if self.new_status in Status.values else self.new_status
+
 
 class CaseReminder(models.Model):
     """A deadline reminder sent for a case on a day: at most one per case per day."""

@@ -16,6 +16,8 @@ def private_media(settings, tmp_path):
     # A fast hasher: the world fixture creates six users per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # Assertions read the English messages; test_translations checks the Chinese default.
+    settings.LANGUAGE_CODE = "en"
     return settings.PRIVATE_MEDIA_ROOT
 
 
