@@ -138,8 +138,9 @@ def subjects_search(
 
 
 def subjects_summarize(subjects: Sequence[Subject], *, at: dt.date | None = None) -> list[Subject]:
-    """Set `negative_records`, `positive_records` and `current_lists` on each
-    subject of a result page, in three queries whatever the page size."""
+    """Set `negative_records`, `positive_records`, `current_lists` (dishonesty
+    lists) and `honour_lists` on each subject of a result page, in two
+    queries whatever the page size."""
     day = _day(at)
     ids = [subject.pk for subject in subjects]
     by_polarity: dict[tuple[int, str], int] = {
@@ -149,17 +150,18 @@ def subjects_summarize(subjects: Sequence[Subject], *, at: dt.date | None = None
         .values("subject_id", "category__polarity")
         .annotate(n=Count("id"))
     }
-    lists: dict[int, int] = {
-        row["subject_id"]: row["n"]
+    lists: dict[tuple[int, str], int] = {
+        (row["subject_id"], row["credit_list__polarity"]): row["n"]
         for row in Listing.objects.disclosed_on(day)
         .filter(subject_id__in=ids)
-        .values("subject_id")
+        .values("subject_id", "credit_list__polarity")
         .annotate(n=Count("credit_list", distinct=True))
     }
     for subject in subjects:
         subject.negative_records = by_polarity.get((subject.pk, Polarity.NEGATIVE), 0)
         subject.positive_records = by_polarity.get((subject.pk, Polarity.POSITIVE), 0)
-        subject.current_lists = lists.get(subject.pk, 0)
+        subject.current_lists = lists.get((subject.pk, Polarity.NEGATIVE), 0)
+        subject.honour_lists = lists.get((subject.pk, Polarity.POSITIVE), 0)
     return list(subjects)
 
 

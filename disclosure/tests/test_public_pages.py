@@ -71,8 +71,8 @@ def test_a_subject_page_shows_each_disclosed_record_with_its_dates(client):
         "严重",
         "今日公示失信信息 1 条",
         f"/subjects/{subject.uscc}/feed/",
-        'href="/repair/"',
-        'href="/help/objections/"',
+        f'href="/repair/check/{subject.uscc}/"',  # "is this your company?"
+        f'href="/repair/subjects/{subject.uscc}/object/"',  # report an error
     ]:
         assert text in page, text
 

@@ -73,7 +73,7 @@ def test_search_counts_them_as_nothing(client, hidden_records):
     page = client.get("/search/", {"q": "隐没"}).content.decode()
     assert "福州隐没贸易有限公司" in page
     assert "无公示中的失信信息" in page
-    assert "在 1 个名单内" not in page
+    assert "列入 1 个失信名单" not in page
 
 
 def test_search_filters_by_list_or_category_do_not_find_them(client, hidden_records):

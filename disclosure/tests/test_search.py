@@ -147,8 +147,16 @@ def test_results_show_type_region_code_and_counts(client):
     make_record(subject=subject, category="admin_license", severity="")
     make_listing(subject=subject, credit_list="abnormal_operation")
     page = client.get("/search/", {"q": "计数"}).content.decode()
-    for text in ("企业", "福建省福州市鼓楼区", subject.uscc, "1 条公示中的失信信息", "在 1 个名单内"):
+    for text in ("企业", "福建省福州市鼓楼区", subject.uscc, "1 条公示中的失信信息", "列入 1 个失信名单"):
         assert text in page, text
+
+
+def test_an_honour_list_is_not_counted_as_a_dishonesty_list(client):
+    subject = make_subject("福州守信有限公司")
+    make_listing(subject=subject, credit_list="a_level_taxpayer")
+    page = client.get("/search/", {"q": "守信"}).content.decode()
+    assert "列入 1 个守信激励名单" in page
+    assert "个失信名单" not in page
 
 
 def test_results_are_paginated(client):
