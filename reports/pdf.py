@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -96,7 +96,12 @@ def render(report: CreditReport) -> bytes:
     issued = timezone.localtime(report.issued_at)
     _table(
         pdf,
-        [_("Report number"), _("Verification code"), _("Information as of"), _("Issued at")],
+        [
+            pgettext("credit report", "Report number"),
+            pgettext("credit report", "Verification code"),
+            pgettext("credit report", "Information as of"),
+            pgettext("credit report", "Issued at"),
+        ],
         [[report.number, report.verification_code, report.as_of.isoformat(), f"{issued:%Y-%m-%d %H:%M}"]],
         (45, 35, 40, 54),
     )
@@ -109,19 +114,21 @@ def render(report: CreditReport) -> bytes:
 
     _heading(pdf, _("1. Subject"))
     rows = [
-        [_("Name"), subject["name"]],
+        [pgettext("credit report", "Name"), subject["name"]],
         [
-            _("Unified social credit code") if subject["uscc"] else _("Identity number"),
+            pgettext("credit report", "Unified social credit code")
+            if subject["uscc"]
+            else pgettext("credit report", "Identity number"),
             subject["uscc"] or subject["identity_number"] or "—",
         ],
-        [_("Subject type"), str(SubjectType(subject["subject_type"]).label)],
-        [_("Region"), subject["region_name"] or "—"],
+        [pgettext("credit report", "Subject type"), str(SubjectType(subject["subject_type"]).label)],
+        [pgettext("credit report", "Region"), subject["region_name"] or "—"],
     ]
     if subject["legal_representative"]:
-        rows.append([_("Legal representative"), subject["legal_representative"]])
+        rows.append([pgettext("credit report", "Legal representative"), subject["legal_representative"]])
     if subject["former_names"]:
-        rows.append([_("Former names"), "、".join(subject["former_names"])])
-    _table(pdf, [_("Item"), _("Content")], rows, (50, 124))
+        rows.append([pgettext("credit report", "Former names"), "、".join(subject["former_names"])])
+    _table(pdf, [pgettext("credit report", "Item"), pgettext("credit report", "Content")], rows, (50, 124))
 
     _heading(pdf, _("2. Conclusion"))
     negative = content["negative_records"]
@@ -151,7 +158,14 @@ def render(report: CreditReport) -> bytes:
     if negative:
         _table(
             pdf,
-            [_("Category"), _("Decision"), _("Authority"), _("Severity"), _("Summary"), _("Disclosed until")],
+            [
+                pgettext("credit report", "Category"),
+                pgettext("credit report", "Decision"),
+                pgettext("credit report", "Authority"),
+                pgettext("credit report", "Severity"),
+                pgettext("credit report", "Summary"),
+                pgettext("credit report", "Disclosed until"),
+            ],
             [
                 [
                     item["category_name_en"] if english else item["category_name"],
@@ -172,7 +186,12 @@ def render(report: CreditReport) -> bytes:
     if content["listings"]:
         _table(
             pdf,
-            [_("List"), _("Since"), _("Reason"), _("Authority")],
+            [
+                pgettext("credit report", "List"),
+                pgettext("credit report", "Since"),
+                pgettext("credit report", "Reason"),
+                pgettext("credit report", "Authority"),
+            ],
             [
                 [
                     item["list_name_en"] if english else item["list_name"],
@@ -191,7 +210,13 @@ def render(report: CreditReport) -> bytes:
     if content["positive_records"]:
         _table(
             pdf,
-            [_("Category"), _("Decision"), _("Authority"), _("Summary"), _("Disclosed until")],
+            [
+                pgettext("credit report", "Category"),
+                pgettext("credit report", "Decision"),
+                pgettext("credit report", "Authority"),
+                pgettext("credit report", "Summary"),
+                pgettext("credit report", "Disclosed until"),
+            ],
             [
                 [
                     item["category_name_en"] if english else item["category_name"],
