@@ -26,8 +26,14 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+            data = [item for item in data if item]
+            if data:
+                return [single(item, initial) for item in data]
+        elif data:
+            return [single(data, initial)]
+        if self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return []
 
 
 class RepairApplicationForm(forms.Form):
@@ -103,7 +109,9 @@ class NoteForm(forms.Form):
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices])
-    authority = forms.ModelChoiceField(label=_("Authority"), queryset=Authority.objects.all(), required=False)
+    authority = forms.ModelChoiceField(
+        label=_("Authority"), queryset=Authority.objects.all(), required=False, empty_label=_("All")
+    )
     due = forms.ChoiceField(
         label=_("Due"),
         required=False,

@@ -101,6 +101,8 @@ def test_staff_enter_a_year_through_the_calendar_page(world, client):
     )
     assert response.status_code == 302
     assert workdays.is_workday(D(2027, 2, 9)) is False
+    page = client.get("/office/calendar/").content.decode()
+    assert "国办发明电〔2026〕号" in page and "10 days, entered by admin@example.com" in page
     assert workdays.is_workday(D(2027, 2, 14)) is True
 
 
