@@ -18,10 +18,6 @@ from disclosure import periods
 from disclosure.models import SubjectFormerName, SubjectType
 from disclosure.tests.factories import make_listing, make_record, make_subject
 
-# Playwright's sync API runs an event loop in this thread; the live server's
-# database work happens in its own thread, so Django's guard is moot here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -45,12 +41,24 @@ def browser():
         pytest.skip(missing)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in this thread, which trips
+    # Django's async-safety guard on the test's own queries; the live server
+    # answers from its own thread. Set only while these tests run: the
+    # deployment check elsewhere in the suite rejects the variable.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
