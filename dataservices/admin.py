@@ -30,6 +30,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
     inlines = [DailyUsageInline]
     actions = ["revoke"]
 
+    def get_inlines(self, request: HttpRequest, obj: ApiKey | None):
+        return self.inlines if obj is not None else []
+
     def save_model(self, request: HttpRequest, obj: ApiKey, form, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)

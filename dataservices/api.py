@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,8 +52,12 @@ class WebhookListView(RateLimitHeadersMixin, APIView):
 class WebhookDetailView(RateLimitHeadersMixin, APIView):
     permission_classes = [HasApiKey]
 
-    @extend_schema(responses={204: None, 404: ErrorSerializer, **ERRORS})
-    def delete(self, request: Request, pk: int) -> Response:
-        if not webhooks.webhook_remove(api_key=request.auth, pk=pk):
+    @extend_schema(
+        parameters=[OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={204: None, 404: ErrorSerializer, **ERRORS},
+    )
+    def delete(self, request: Request, pk: str) -> Response:
+        # Any path segment reaches this view, so that a bad id is a JSON 404.
+        if not pk.isdigit() or not webhooks.webhook_remove(api_key=request.auth, pk=int(pk)):
             raise Http404
         return Response(status=204)

@@ -13,3 +13,7 @@ class DataservicesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dataservices"
     verbose_name = _("Data services")
+
+    def ready(self) -> None:
+        # Registers the API-key scheme with drf-spectacular.
+        from dataservices import schema  # noqa: F401

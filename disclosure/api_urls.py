@@ -13,10 +13,10 @@ urlpatterns = [
     path("subjects/<str:uscc>/", api.SubjectDetailView.as_view(), name="subject"),
     path("records/", api.RecordListView.as_view(), name="records"),
     path("lists/", api.CreditListListView.as_view(), name="lists"),
-    path("lists/<slug:code>/entries/", api.ListEntriesView.as_view(), name="list-entries"),
+    path("lists/<str:code>/entries/", api.ListEntriesView.as_view(), name="list-entries"),
     path("checks/", api.CheckView.as_view(), name="checks"),
     path("changes/", api.ChangesView.as_view(), name="changes"),
     path("webhooks/", dataservices_api.WebhookListView.as_view(), name="webhooks"),
-    path("webhooks/<int:pk>/", dataservices_api.WebhookDetailView.as_view(), name="webhook"),
+    path("webhooks/<str:pk>/", dataservices_api.WebhookDetailView.as_view(), name="webhook"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
