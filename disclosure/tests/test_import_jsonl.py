@@ -52,3 +52,11 @@ def test_an_ndjson_file_reports_the_line_of_the_file(tmp_path):
     assert code == 1
     assert f"{path}:4: subject_name: missing" in err
     assert Record.objects.count() == 1
+
+
+def test_numbers_and_false_values_are_kept_not_dropped(tmp_path):
+    run_import(write_jsonl(tmp_path / "a.jsonl", [{**penalty(fine_yuan=0, paid=False), "source_id": 7}]))
+
+    record = Record.objects.get()
+    assert record.source_id == "7"
+    assert record.extra == {"fine_yuan": 0, "paid": False}
