@@ -13,6 +13,7 @@ from functools import lru_cache
 import opencc
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Length
+from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
@@ -106,8 +107,11 @@ _IDENTITY_NUMBER = re.compile(r"^\d{17}[\dX]$")
 
 
 def looks_like_identity_number(raw: str) -> bool:
-    """True for input shaped like a resident identity number."""
-    return bool(_IDENTITY_NUMBER.match(normalize_code(raw)))
+    """True for a resident identity number (GB 11643: shape, birth date and
+    check digit), so that the page can say why it is not searched for. A
+    mistyped all-digit USCC fails this and gets the code's own message."""
+    code = normalize_code(raw)
+    return bool(_IDENTITY_NUMBER.match(code)) and stdnum_ric.is_valid(code)
 
 
 def subjects_matching(query: str) -> QuerySet[Subject]:
@@ -142,7 +146,7 @@ def subjects_matching(query: str) -> QuerySet[Subject]:
     matching_ids = Subject.objects.filter(search_name__contains=q).values("pk")
     branches = [SubjectFormerName.objects.filter(search_name__contains=q).values("subject_id")]
     code = normalize_code(query)
-    if _PARTIAL_CODE.match(code) and not looks_like_identity_number(code):
+    if _PARTIAL_CODE.match(code):
         branches.append(Subject.objects.filter(uscc__startswith=code).values("pk"))
     matches = Q(pk__in=matching_ids.union(*branches))
     whens = [

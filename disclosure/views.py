@@ -40,9 +40,9 @@ def search_results(request: HttpRequest) -> HttpResponse:
             subject = selectors.subject_public_get(key=search.normalize_code(query))
             if subject is not None:
                 return redirect("disclosure:subject", key=subject.key)
-            context["code_problem"] = "unknown"
-        else:
-            context["code_problem"] = "identity" if search.looks_like_identity_number(query) else problem
+        if search.looks_like_identity_number(query):
+            problem = "identity"
+        context["code_problem"] = problem or "unknown"
         context["code"] = search.normalize_code(query)
         return render(request, "disclosure/search.html", context)
     if not query and not form.has_filters:
@@ -91,10 +91,24 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # of search engines. Nothing of the record's content is shown.
         return render(request, "410.html", status=410)
     minimum, maximum = record.category.months_for(record.severity) if record.category.is_negative else (None, None)
+    today = periods.today()
+    # The timeline in date order: decided, repairable from, today, last day.
+    steps = [(record.decided_on, "decided"), (today, "today")]
+    if record.category.is_negative and record.category.repairable and record.repairable_from:
+        steps.append((record.repairable_from, "repairable"))
+    if record.disclosure_until:
+        steps.append((record.disclosure_until, "until"))
+    steps.sort(key=lambda step: step[0])
     return render(
         request,
         "disclosure/record.html",
-        {"record": record, "minimum_months": minimum, "maximum_months": maximum, "today": periods.today()},
+        {
+            "record": record,
+            "timeline": [{"day": day, "kind": kind} for day, kind in steps],
+            "minimum_months": minimum,
+            "maximum_months": maximum,
+            "today": today,
+        },
     )
 
 

@@ -128,6 +128,14 @@ def test_a_record_page_shows_the_disclosure_timeline(client):
     assert "12个月的最长公示期届满" in page
 
 
+def test_the_timeline_is_in_date_order_when_repair_is_already_possible(client):
+    record = make_record(severity="general", decided_on=dt.date(2026, 3, 1))
+    page = client.get(f"/records/{record.pk}/").content.decode()
+    timeline = page[page.index("公示时间线") :]
+    steps = ["2026-03-01", "2026-06-02", "2026-11-20", "2027-03-01"]  # decided, repairable, today, last day
+    assert [timeline.index(day) for day in steps] == sorted(timeline.index(day) for day in steps)
+
+
 def test_the_record_page_reads_in_english_too(client):
     record = make_record(severity="general", decided_on=dt.date(2026, 6, 1))
     page = english(client).get(f"/records/{record.pk}/").content.decode()

@@ -85,15 +85,22 @@ def test_a_valid_code_nobody_has_says_no_subject_is_registered(client):
 
 def test_an_identity_number_never_finds_a_person(client):
     person = make_subject(
-        "陈某某", uscc=None, subject_type=SubjectType.NATURAL_PERSON, identity_number="35010219800101123X"
+        "陈某某", uscc=None, subject_type=SubjectType.NATURAL_PERSON, identity_number="350102199003070047"
     )
     make_listing(subject=person, credit_list="dishonest_judgment_debtor")
-    for typed in ("35010219800101123X", "35010219800101123x", "350102198001"):
+    for typed in ("350102199003070047", "350102 19900307 0047", "350102198001"):
         response = client.get("/search/", {"q": typed})
         assert response.status_code == 200
         assert "陈某某" not in response.content.decode()
         assert names(typed) == []
-    assert "不能按身份证件号码查询" in client.get("/search/", {"q": "35010219800101123X"}).content.decode()
+    assert "不能按身份证件号码查询" in client.get("/search/", {"q": "350102199003070047"}).content.decode()
+
+
+def test_an_all_digit_code_with_a_wrong_check_character_is_not_taken_for_an_identity_number(client):
+    wrong = "913501810000000010"  # the check character of 91350181000000001 is not 0
+    page = client.get("/search/", {"q": wrong}).content.decode()
+    assert "代码输入有误" in page
+    assert "身份证件号码" not in page[page.index("代码输入有误") :]
 
 
 def test_natural_persons_appear_only_while_something_about_them_is_disclosed():
