@@ -38,7 +38,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,22 +159,43 @@ def _after(position: Position) -> Q:
     return Q(txid__gt=txid) | Q(txid=txid, pk__gt=event_id)
 
 
-def _ids_disclosed_on(model: type[Record] | type[Listing], day: dt.date, ids: Iterable[int]) -> set[int]:
-    return set(model.objects.disclosed_on(day).filter(pk__in=list(ids)).values_list("pk", flat=True))
+def _disclosed_pairs(
+    model: type[Record] | type[Listing], wanted: dict[dt.date, set[int]]
+) -> set[tuple[str, dt.date, int]]:
+    """{(kind, day, pk)} of the wanted objects disclosed on each wanted day.
+
+    One UNION ALL query per 100 days instead of one query per day: a page
+    of old events spans many days.
+    """
+    kind = "record" if model is Record else "listing"
+    days = sorted(wanted)
+    found: set[tuple[str, dt.date, int]] = set()
+    for start in range(0, len(days), 100):
+        parts = [
+            model.objects.disclosed_on(day)
+            .filter(pk__in=sorted(wanted[day]))
+            .annotate(on_day=Value(day, output_field=DateField()))
+            .values_list("on_day", "pk")
+            for day in days[start : start + 100]
+        ]
+        query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        found.update((kind, day, pk) for day, pk in query)
+    return found
 
 
 def _public(events: list[DisclosureEvent]) -> list[DisclosureEvent]:
     """The events about something the public could see (module docstring)."""
-    wanted: dict[tuple[str, dt.date], set[int]] = {}
+    wanted: dict[str, dict[dt.date, set[int]]] = {"record": {}, "listing": {}}
     for event in events:
         kind = "record" if event.record_id else "listing"
         object_id = event.record_id or event.listing_id
         for day in (event.effective_on - dt.timedelta(days=1), event.effective_on):
-            wanted.setdefault((kind, day), set()).add(object_id)
+            wanted[kind].setdefault(day, set()).add(object_id)
     seen: set[tuple[str, dt.date, int]] = set()
-    for (kind, day), ids in wanted.items():
-        model = Record if kind == "record" else Listing
-        seen.update((kind, day, pk) for pk in _ids_disclosed_on(model, day, ids))
+    if wanted["record"]:
+        seen |= _disclosed_pairs(Record, wanted["record"])
+    if wanted["listing"]:
+        seen |= _disclosed_pairs(Listing, wanted["listing"])
     public = []
     for event in events:
         kind = "record" if event.record_id else "listing"
@@ -357,6 +377,11 @@ def materialise_calendar_events(*, today: dt.date | None = None, since: dt.date 
 
     today = today or periods.today()
     written = 0
+    # Fast path without a lock: every poll calls this, and all but the first
+    # of a day have nothing to do.
+    done = FeedWatermark.objects.filter(pk=1).values_list("materialised_through", flat=True).first()
+    if since is None and done is not None and done >= today:
+        return 0
     with transaction.atomic():
         FeedWatermark.objects.get_or_create(pk=1)
         watermark = FeedWatermark.objects.select_for_update().get(pk=1)
