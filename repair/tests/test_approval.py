@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from django.urls import Resolver404, resolve
 
@@ -87,3 +90,24 @@ def test_the_api_stops_showing_the_repaired_record_on_the_next_request(world, ac
     assert world.penalty.document_no not in records
     entries = client.get("/api/v1/lists/severe_dishonesty/entries/").content.decode()
     assert world.subject.uscc not in entries
+
+
+def test_the_credit_report_and_the_bulk_check_reflect_the_repair_at_once(world, accepted, client):
+    if not _exists(f"/subjects/{world.subject.uscc}/report.pdf") or not _exists("/api/v1/checks/"):
+        pytest.skip("credit reports or the bulk check are not part of this build")
+    pypdf = pytest.importorskip("pypdf")
+
+    def report_text():
+        body = client.get(f"/subjects/{world.subject.uscc}/report.pdf").content
+        return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages).replace("\x00", "")
+
+    def lists_in_check():
+        body = client.post("/api/v1/checks/", {"codes": [world.subject.uscc]}, content_type="application/json")
+        return json.dumps(body.json(), ensure_ascii=False)
+
+    assert world.penalty.document_no in report_text()
+    assert "severe_dishonesty" in lists_in_check()
+    _approve(world, accepted)
+    text = report_text()
+    assert world.penalty.document_no not in text and world.tax_penalty.document_no in text
+    assert "severe_dishonesty" not in lists_in_check()
