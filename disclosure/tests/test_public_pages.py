@@ -204,6 +204,18 @@ def test_the_sitemap_index_points_to_its_sections(client):
     assert "sitemap-subjects.xml" in xml and "sitemap-records.xml" in xml
 
 
+def test_a_large_sitemap_is_split_into_pages_listed_by_the_index(client, monkeypatch):
+    from disclosure.sitemaps import RecordSitemap
+
+    monkeypatch.setattr(RecordSitemap, "limit", 2)
+    records = [make_record() for _ in range(5)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-records.xml?p=3" in index
+    assert "sitemap-records.xml?p=4" not in index
+    pages = "".join(client.get("/sitemap-records.xml", {"p": n}).content.decode() for n in (1, 2, 3))
+    assert all(f"/records/{record.pk}/" in pages for record in records)
+
+
 def test_a_subject_with_100_records_renders_in_a_constant_number_of_queries(client, django_assert_max_num_queries):
     subject = make_subject("福州百条记录有限公司")
     authorities = [make_authority(f"机关{n}") for n in range(5)]
