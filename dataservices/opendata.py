@@ -27,48 +27,49 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from dataservices.models import OpenDataFile
 from disclosure import feed, periods, selectors
 from disclosure.models import Listing, Record
 
 RECORD_COLUMNS = [
-    ("id", "Record id (stable)"),
-    ("uscc", "Unified social credit code (empty for natural persons)"),
-    ("subject_key", "Subject key in portal URLs"),
-    ("subject_name", "Subject name"),
-    ("category", "Catalogue code"),
-    ("category_name", "Catalogue name"),
-    ("severity", "minor / general / serious (negative information)"),
-    ("document_no", "Decision document number"),
-    ("decided_on", "Decision date (YYYY-MM-DD)"),
-    ("authority", "Deciding authority"),
-    ("summary", "Summary"),
-    ("valid_until", "Valid until (licences)"),
-    ("disclosure_until", "Last day of disclosure (inclusive)"),
+    ("id", _("Record id (stable)")),
+    ("uscc", _("Unified social credit code (empty for natural persons)")),
+    ("subject_key", _("Subject key in portal URLs")),
+    ("subject_name", _("Subject name")),
+    ("category", _("Catalogue code")),
+    ("category_name", _("Catalogue name")),
+    ("severity", _("minor / general / serious (negative information)")),
+    ("document_no", _("Decision document number")),
+    ("decided_on", _("Decision date (YYYY-MM-DD)")),
+    ("authority", _("Deciding authority")),
+    ("summary", _("Summary")),
+    ("valid_until", _("Valid until (licences)")),
+    ("disclosure_until", _("Last day of disclosure (inclusive)")),
 ]
 LISTING_COLUMNS = [
-    ("id", "Listing id (stable)"),
-    ("uscc", "Unified social credit code (empty for natural persons)"),
-    ("subject_key", "Subject key in portal URLs"),
-    ("subject_name", "Subject name"),
-    ("code", "List code"),
-    ("list_name", "List name"),
-    ("entered_on", "Entry date"),
-    ("reason", "Reason"),
-    ("authority", "Deciding authority"),
-    ("document_no", "Document number"),
-    ("planned_exit_on", "Planned exit date (first day off the list)"),
+    ("id", _("Listing id (stable)")),
+    ("uscc", _("Unified social credit code (empty for natural persons)")),
+    ("subject_key", _("Subject key in portal URLs")),
+    ("subject_name", _("Subject name")),
+    ("code", _("List code")),
+    ("list_name", _("List name")),
+    ("entered_on", _("Entry date")),
+    ("reason", _("Reason")),
+    ("authority", _("Deciding authority")),
+    ("document_no", _("Document number")),
+    ("planned_exit_on", _("Planned exit date (first day off the list)")),
 ]
 DELTA_COLUMNS = [
-    ("cursor", "Change-feed cursor of the item"),
-    ("type", "record or listing"),
-    ("object_id", "Record or listing id"),
-    ("subject_key", "Subject key"),
-    ("action", "disclosed / changed / ended"),
-    ("reason", "For ended: expired, repaired, revoked, corrected, court_decision"),
-    ("effective_on", "Date the change took effect"),
-    ("disclosed", "Disclosed at export time (true/false)"),
+    ("cursor", _("Change-feed cursor of the item")),
+    ("type", _("record or listing")),
+    ("object_id", _("Record or listing id")),
+    ("subject_key", _("Subject key")),
+    ("action", _("disclosed / changed / ended")),
+    ("reason", _("For ended: expired, repaired, revoked, corrected, court_decision")),
+    ("effective_on", _("Date the change took effect")),
+    ("disclosed", _("Disclosed at export time (true/false)")),
 ]
 
 
@@ -140,7 +141,7 @@ def _write_atomic(path: Path, write: Callable[[Any], int]) -> tuple[int, int, st
 
 def _csv_writer(columns: list[tuple[str, str]], rows: Callable[[], Iterable[dict[str, Any]]]):
     def write(fh) -> int:
-        writer = csv.DictWriter(fh, fieldnames=[name for name, _ in columns])
+        writer = csv.DictWriter(fh, fieldnames=[name for name, _text in columns])
         writer.writeheader()
         count = 0
         for row in rows():
@@ -169,7 +170,7 @@ def _iterate(queryset: QuerySet, convert: Callable[[Any], dict[str, Any]]) -> Ca
 
 
 def _register(name: str, kind: str, day: dt.date, rows: int, size: int, sha256: str, **position: int) -> OpenDataFile:
-    item, _ = OpenDataFile.objects.update_or_create(
+    item, _created = OpenDataFile.objects.update_or_create(
         name=name,
         defaults={
             "kind": kind,
