@@ -75,7 +75,7 @@ def test_a_revoked_key_is_refused(at_noon):
     api_key_revoke(api_key=api_key)
     response = client.get("/api/v1/lists/")
     assert response.status_code == 401
-    assert response.json()["message"] == "This API key has been revoked."
+    assert response.json()["message"] in ("This API key has been revoked.", "此 API 密钥已被吊销。")
     assert response["WWW-Authenticate"] == "Api-Key"
 
 
