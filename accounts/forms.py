@@ -4,9 +4,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
 
+from accounts import selectors
 from disclosure import selectors as disclosure_selectors
-from disclosure.search import InvalidCode, validate_uscc
+from disclosure.search import InvalidCode, normalize_code, validate_uscc
 
 
 class RegistrationForm(forms.Form):
@@ -38,22 +40,45 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class BindingRequestForm(forms.Form):
-    uscc = forms.CharField(label=_("Unified social credit code"), max_length=40)
+    """An enterprise by its USCC, or a natural person by identity number and name (their own data)."""
+
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=40, required=False)
+    identity_number = forms.CharField(
+        label=_("Or, for your own records as a natural person: identity number"), max_length=30, required=False
+    )
+    person_name = forms.CharField(label=_("Your name as on the identity card"), max_length=100, required=False)
     proof = forms.FileField(
-        label=_("Proof (business licence or letter of authorisation; PDF, JPEG or PNG)"),
+        label=_("Proof (business licence or letter of authorisation, or your identity card; PDF, JPEG or PNG)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def clean_uscc(self):
-        try:
-            code = validate_uscc(self.cleaned_data["uscc"])
-        except InvalidCode:
-            raise forms.ValidationError(_("This is not a valid unified social credit code.")) from None
-        subject = disclosure_selectors.subject_get(key=code)
-        if subject is None:
-            raise forms.ValidationError(_("No subject with this code is registered on the portal."))
-        self.subject = subject
-        return code
+    def clean(self):
+        data = super().clean()
+        uscc, number = data.get("uscc", "").strip(), data.get("identity_number", "").strip()
+        if bool(uscc) == bool(number):
+            raise forms.ValidationError(_("Enter either a unified social credit code or an identity number."))
+        if uscc:
+            try:
+                code = validate_uscc(uscc)
+            except InvalidCode:
+                self.add_error("uscc", _("This is not a valid unified social credit code."))
+                return data
+            self.subject = disclosure_selectors.subject_get(key=code)
+            if self.subject is None:
+                self.add_error("uscc", _("No subject with this code is registered on the portal."))
+            return data
+        number = normalize_code(number)
+        if not ric.is_valid(number):
+            self.add_error("identity_number", _("This is not a valid identity number."))
+            return data
+        if not data.get("person_name", "").strip():
+            self.add_error("person_name", _("Enter your name as on the identity card."))
+            return data
+        self.subject = selectors.person_subject_get(identity_number=number, name=data["person_name"])
+        if self.subject is None:
+            # The same answer whether the number or the name is wrong.
+            self.add_error(None, _("The portal holds no records about a person with this identity number and name."))
+        return data
 
 
 class BindingDecisionForm(forms.Form):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from accounts.models import StaffProfile, SubjectBinding
-from disclosure.models import Authority, Subject
+from disclosure.models import Authority, Subject, SubjectType
 
 
 def subjects_bound(*, user: AbstractBaseUser) -> QuerySet[Subject]:
@@ -35,3 +35,14 @@ def staff_authority(*, user: AbstractBaseUser) -> Authority | None:
 
 def bindings_pending() -> QuerySet[SubjectBinding]:
     return SubjectBinding.objects.filter(status=SubjectBinding.Status.PENDING).select_related("user", "subject")
+
+
+def person_subject_get(*, identity_number: str, name: str) -> Subject | None:
+    """A natural person's subject by identity number AND name, for binding to their own data.
+
+    Never exposed to the public: only a logged-in user asking to act for
+    themself reaches this, and staff check the identity card before approving.
+    """
+    return Subject.objects.filter(
+        subject_type=SubjectType.NATURAL_PERSON, identity_number=identity_number.upper(), name=name.strip()
+    ).first()

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.files import sniff_upload, stored_name
 from accounts.selectors import staff_authority, subjects_related, user_may_act_for
 from disclosure import periods
-from disclosure.models import EndReason, ExitReason, Record, Subject
+from disclosure.models import EndReason, ExitReason, Record, Subject, SubjectType
 from disclosure.services import (
     DisclosureError,
     commitment_record_create,
@@ -107,15 +107,23 @@ def commitment_text(*, subject: Subject, on: dt.date) -> str:
     A legal text in the official language, stored as confirmed and published
     as a credit_commitment record when the repair is approved.
     """
+    if subject.subject_type == SubjectType.NATURAL_PERSON:
+        # A person's identity number is never published in full (DESIGN.md).
+        who, signer = f"本人{subject.name}（身份证号码：{subject.masked_identity_number}）", f"承诺人：{subject.name}"
+    else:
+        who = (
+            f"本单位{subject.name}（统一社会信用代码：{subject.uscc}，"
+            f"法定代表人：{subject.legal_representative or '—'}）"
+        )
+        signer = f"承诺单位：{subject.name}"
     return (
         "信用承诺书\n\n"
-        f"本单位{subject.name}（统一社会信用代码：{subject.uscc or '无'}，"
-        f"法定代表人：{subject.legal_representative or '—'}）就本次申请信用修复的失信信息郑重承诺：\n"
+        f"{who}就本次申请信用修复的失信信息郑重承诺：\n"
         "一、已纠正相关失信行为，履行了法定责任和义务，所提交的材料真实、合法、有效；\n"
         "二、自觉遵守法律法规，诚信经营，不再发生同类失信行为；\n"
         "三、如违背承诺，自愿接受有关部门依法依规实施的失信惩戒，并承担相应法律责任；\n"
         "四、同意将本承诺书作为公共信用信息予以公示。\n\n"
-        f"承诺单位：{subject.name}\n"
+        f"{signer}\n"
         f"承诺日期：{on.year}年{on.month}月{on.day}日"
     )
 

@@ -85,3 +85,25 @@ def test_an_invalid_or_unknown_code_is_explained(people, client):
     unknown = client.post("/accounts/", {"uscc": f.code(55), "proof": f.upload()}).content.decode()
     assert "No subject" in unknown or "未登记" in unknown
     assert SubjectBinding.objects.count() == 0
+
+
+def test_a_natural_person_binds_to_their_own_data_by_identity_number_and_name(people, client):
+    from disclosure.models import Subject
+
+    person = Subject.objects.create(
+        name="陈某某", search_name="陈某某", subject_type="natural_person", identity_number="11010119800101103X"
+    )
+    client.force_login(people["boss"])
+    wrong_name = {"identity_number": "11010119800101103x", "person_name": "陈某", "proof": f.upload()}
+    assert "no records about a person" in client.post("/accounts/", wrong_name).content.decode()
+    bad_number = {"identity_number": "110101198001011031", "person_name": "陈某某", "proof": f.upload()}
+    assert "not a valid identity number" in client.post("/accounts/", bad_number).content.decode()
+    both = {"uscc": people["subject"].uscc, "identity_number": "11010119800101103X", "proof": f.upload()}
+    assert "either" in client.post("/accounts/", both).content.decode()
+    assert SubjectBinding.objects.count() == 0
+    right = {"identity_number": "11010119800101103x", "person_name": "陈某某", "proof": f.upload(f.JPEG, "id.jpg")}
+    assert client.post("/accounts/", right).status_code == 302
+    binding = SubjectBinding.objects.get()
+    assert binding.subject == person
+    page = client.get("/accounts/").content.decode()
+    assert "110101********103X" in page and "11010119800101103X" not in page

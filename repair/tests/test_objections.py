@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from disclosure import periods
 from disclosure.models import DisclosureEvent, Record
 from repair import services
-from repair.models import Kind, Status
+from repair.models import Case, Kind, Status
 
 
 def _object(world, record=None, **kwargs):
@@ -131,3 +132,28 @@ def test_staff_correct_a_record_through_the_case_page(world, objection, client):
     assert response.status_code == 302
     world.recent.refresh_from_db()
     assert world.recent.document_no == "榕市监罚〔2026〕1000号"
+
+
+def test_a_natural_person_objects_to_a_record_about_themself(world, client):
+    from disclosure.models import Subject
+    from repair.tests import factories as f
+
+    person = Subject.objects.create(
+        name="陈某某", search_name="陈某某", subject_type="natural_person", identity_number="11010119800101103X"
+    )
+    record = f.record(person, world.market)
+    citizen = f.user("chen@example.com")
+    f.bind(citizen, person)
+    client.force_login(citizen)
+    url = f"/repair/subjects/{person.public_key}/object/"
+    page = client.get(url).content.decode()
+    assert "11010119800101103X" not in page
+    token = re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
+    response = client.post(
+        url, {"token": token, "record": record.pk, "ground": "duplicated", "statement": "同一行为重复录入"}
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(applicant=citizen)
+    assert (case.kind, case.subject, case.authority) == (Kind.OBJECTION, person, world.market)
+    commitment = services.commitment_text(subject=person, on=periods.today())
+    assert "本人陈某某" in commitment and "110101********103X" in commitment
