@@ -38,7 +38,9 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form = BindingRequestForm(request.POST or None, request.FILES or None)
+    form = BindingRequestForm(
+        request.POST or None, request.FILES or None, initial={"uscc": request.GET.get("uscc", "")[:40]}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.binding_request(user=request.user, subject=form.subject, proof=form.cleaned_data["proof"])

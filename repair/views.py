@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,11 +30,22 @@ def _subject_or_404(key: str) -> Subject:
     return subject
 
 
-def _bound_subject(request: HttpRequest, key: str) -> Subject:
+def _bound_subject(request: HttpRequest, key: str) -> tuple[Subject, HttpResponse | None]:
+    """The subject, and a redirect to the binding request when the user may not act for it yet."""
     subject = _subject_or_404(key)
-    if not user_may_act_for(user=request.user, subject=subject):
+    if user_may_act_for(user=request.user, subject=subject):
+        return subject, None
+    if request.method == "POST":
         raise PermissionDenied(_("You are not approved to act for this subject."))
-    return subject
+    messages.info(
+        request,
+        _("To act for %(name)s, ask for it here first; staff check your proof before you can apply.")
+        % {"name": subject.name},
+    )
+    url = reverse("accounts:dashboard")
+    if subject.uscc:
+        url += "?" + urlencode({"uscc": subject.uscc})
+    return subject, redirect(url)
 
 
 @login_required
@@ -83,7 +96,9 @@ def _item_label(item: selectors.CheckItem) -> str:
 
 @login_required
 def apply(request: HttpRequest, key: str) -> HttpResponse:
-    subject = _bound_subject(request, key)
+    subject, not_bound = _bound_subject(request, key)
+    if not_bound:
+        return not_bound
     if done := _already_filed(request):
         return done
     items = selectors.subject_repair_check(subject=subject)
@@ -122,7 +137,9 @@ def apply(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def object_to_record(request: HttpRequest, key: str) -> HttpResponse:
-    subject = _bound_subject(request, key)
+    subject, not_bound = _bound_subject(request, key)
+    if not_bound:
+        return not_bound
     if done := _already_filed(request):
         return done
     records = selectors.records_objectable(subject=subject)
