@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -41,15 +42,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         authority_id=authority.pk if authority else None,
         due=filters.get("due", ""),
         kind=filters.get("kind", ""),
-    )[:500]
-    cases = list(cases)
-    years = {case.due_on.year for case in cases if case.due_on}
+    )
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    years = {case.due_on.year for case in page.object_list if case.due_on}
     return render(
         request,
         "repair/office/queue.html",
         {
             "form": form,
-            "cases": cases,
+            "cases": page.object_list,
+            "page": page,
             "today": periods.today(),
             "missing_years": _calendar_warnings(years),
             "authority": staff_authority(user=request.user),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import time_machine
 
@@ -47,3 +48,24 @@ def test_staff_record_notes_with_their_name(world, client):
     assert (event.actor, event.note) == (world.centre, "已电话联系原认定部门")
     page = client.get(f"/office/cases/{case.pk}/").content.decode()
     assert "已电话联系原认定部门" in page and "centre@example.com" in page
+
+
+def test_the_queue_is_paginated(world, client):
+    from repair.models import Case
+
+    first = submit(world)
+    for n in range(50):
+        Case.objects.create(
+            kind="objection",
+            subject=world.subject,
+            applicant=world.applicant,
+            authority=world.market,
+            statement=f"x{n}",
+            ground="wrong",
+            submission_token=uuid.uuid4(),
+            feedback_due=first.feedback_due + dt.timedelta(days=1),
+        )
+    client.force_login(world.centre)
+    page_one = client.get("/office/").content.decode()
+    assert first.tracking_no in page_one and "?page=2" in page_one
+    assert client.get("/office/", {"page": 2}).content.decode().count("/office/cases/") == 1
