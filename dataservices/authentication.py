@@ -10,6 +10,8 @@ from rest_framework.request import Request
 from dataservices.keys import api_key_find
 from dataservices.models import ApiKey
 
+URL_KEY_PARAMETERS = ("api_key", "apikey", "key", "access_key")
+
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     """`Authorization: Api-Key <key>` or `X-API-Key: <key>`.
@@ -21,6 +23,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Api-Key"
 
     def authenticate(self, request: Request) -> tuple[AnonymousUser, ApiKey] | None:
+        # A key in the URL ends up in access logs and browser histories:
+        # refuse it rather than silently serving the request anonymously.
+        if any(name in request.query_params for name in URL_KEY_PARAMETERS):
+            raise exceptions.AuthenticationFailed(
+                _("Send the API key in the X-API-Key or Authorization header, never in the URL.")
+            )
         key = request.headers.get("X-API-Key", "")
         authorization = request.headers.get("Authorization", "")
         if not key and authorization:

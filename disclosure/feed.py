@@ -129,8 +129,12 @@ class FeedPage:
 # transactions of every database in the cluster, so a long job elsewhere
 # would stall the feed. backend_xid is 32 bits: it is widened with the epoch
 # of the snapshot's xmax (the xid8 of the next transaction).
+# On a hot standby (a read replica) pg_stat_activity does not show the
+# primary's transactions, but the snapshot does: there the cluster-wide
+# pg_snapshot_xmin is used.
 _HORIZON_SQL = """(
-    SELECT coalesce(min(CASE WHEN b.x > s.xmax THEN b.x - 4294967296 ELSE b.x END), s.xmax)
+    SELECT CASE WHEN pg_is_in_recovery() THEN pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    ELSE coalesce(min(CASE WHEN b.x > s.xmax THEN b.x - 4294967296 ELSE b.x END), s.xmax) END
     FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax) s
     LEFT JOIN LATERAL (
         SELECT ((s.xmax >> 32) << 32) + a.backend_xid::text::bigint AS x

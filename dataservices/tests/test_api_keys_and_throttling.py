@@ -107,3 +107,9 @@ def test_staff_issue_a_key_in_the_back_office_and_see_it_once(admin_client, at_n
         "/admin/dataservices/apikey/", {"action": "revoke", "_selected_action": [api_key.pk]}, follow=True
     )
     assert APIClient(HTTP_X_API_KEY=key).get("/api/v1/lists/").status_code == 401
+
+
+def test_a_key_in_the_url_is_refused(at_noon):
+    _, key = api_key_issue(name="机构庚")
+    response = APIClient().get("/api/v1/lists/", {"api_key": key})
+    assert response.status_code == 401
