@@ -148,7 +148,7 @@ def main() -> int:
     env = {**os.environ, "DEBUG": "false", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + "x" * 50)}
     began = time.monotonic()
     completed = subprocess.run(
-        [sys.executable, str(BASE_DIR / "manage.py"), "import_records", str(path), "--source", args.source],
+        [sys.executable, str(BASE_DIR / "manage.py"), "import_records", str(path), "--source", args.source, "--progress"],
         env=env,
         cwd=BASE_DIR,
         check=False,

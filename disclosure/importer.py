@@ -60,6 +60,8 @@ from disclosure.search import InvalidCode, normalize_name, validate_uscc
 
 DEFAULT_BATCH_SIZE = 5000
 PROGRESS_EVERY = 50_000
+SUBJECTS_SEEN_MAX = 500_000
+SOURCE_IDS_SEEN_MAX = 2_000_000
 ERROR_REPORT_LINES = 1000
 
 # Columns a CSV header must name (one of each group). JSON Lines files have no
@@ -805,6 +807,18 @@ class _Importer:
         self.result = result
         self.writer = _Writer()
         self.authorities: dict[str, int] = {}
+        # Subjects this run has already read or written, as the fields that
+        # _subjects() compares: a file names each subject many times, and
+        # these need no lookup again. Bounded: cleared when it grows too big.
+        self.subjects_seen: dict[tuple[str, str], tuple[Any, ...]] = {}
+        # A source with nothing stored yet (its first import, the bulk case)
+        # needs no lookup of existing rows, except of ids repeated in the file.
+        # Safe because imports of one source are serialised (_lock_source).
+        self.fresh = {
+            Record: not Record.objects.filter(source=source).exists(),
+            Listing: not Listing.objects.filter(source=source).exists(),
+        }
+        self.source_ids_seen: dict[type[Model], set[str]] = {Record: set(), Listing: set()}
         self.now = timezone.now()
         self.today = periods.today()
         self.note = f"import run {run.pk} ({source})"
@@ -827,6 +841,9 @@ class _Importer:
         people = [key[1] for key in latest if key[0] == "p"]
         fields = ("id", "uscc", "identity_number", "name", "subject_type", "region_code", "legal_representative")
         existing: dict[tuple[str, str], tuple[Any, ...]] = {}
+        seen = self.subjects_seen
+        codes = [code for code in codes if ("u", code) not in seen]
+        people = [number for number in people if ("p", number) not in seen]
         if codes:
             for values in self.writer.select(model=Subject, fields=fields, key="uscc", values=codes):
                 existing[("u", values[1])] = values
@@ -835,27 +852,25 @@ class _Importer:
                 existing[("p", values[2])] = values
 
         ids: dict[tuple[str, str], int] = {}
+        state: dict[tuple[str, str], tuple[str, str, str, str]] = {}  # after this batch
         former: list[tuple[tuple[str, str], str]] = []
         upserts: dict[str, list[tuple[Any, ...]]] = {"u": [], "p": []}
         # Sorted so that concurrent imports lock subject rows in the same order.
         for key in sorted(latest):
             row = latest[key]
-            old = existing.get(key)
+            old = existing.get(key) or seen.get(key)
             legal = row.legal_representative
             if old is not None:
                 _, _, _, old_name, old_type, old_region, old_legal = old
                 ids[key] = old[0]
                 legal = legal if legal is not None else old_legal
-                if (row.subject_name, row.subject_type, row.region_code, legal) == (
-                    old_name,
-                    old_type,
-                    old_region,
-                    old_legal,
-                ):
+                state[key] = (row.subject_name, row.subject_type, row.region_code, legal or "")
+                if state[key] == (old_name, old_type, old_region, old_legal):
                     continue
                 history = [old_name, *names[key][:-1]]
             else:
                 history = names[key][:-1]
+                state[key] = (row.subject_name, row.subject_type, row.region_code, legal or "")
             former.extend((key, name) for name in dict.fromkeys(history) if name != row.subject_name)
             upserts[key[0]].append(
                 (
@@ -895,6 +910,10 @@ class _Importer:
             )
             for subject_id, value in returned:
                 ids[(kind, value)] = subject_id
+        if len(seen) > SUBJECTS_SEEN_MAX:
+            seen.clear()
+        for key, values in state.items():
+            seen[key] = (ids[key], None, None, *values)
         self.writer.upsert(
             model=SubjectFormerName,
             columns=("subject_id", "name", "search_name", "replaced_at"),
@@ -903,6 +922,20 @@ class _Importer:
             update=(),
         )
         return ids
+
+    def _maybe_stored(self, model: type[Model], rows: list[ParsedRow]) -> list[str]:
+        """The batch's source ids that may already be stored for this source."""
+        ids = [row.source_id for row in rows]
+        if not self.fresh[model]:
+            return ids
+        seen = self.source_ids_seen[model]
+        repeated = [source_id for source_id in ids if source_id in seen]
+        seen.update(ids)
+        if len(seen) > SOURCE_IDS_SEEN_MAX:
+            # Bounded memory: from here on, look stored rows up as usual.
+            self.fresh[model] = False
+            seen.clear()
+        return repeated
 
     def _authorities(self, rows: list[ParsedRow]) -> None:
         missing = {row.authority for row in rows} - self.authorities.keys()
@@ -926,7 +959,11 @@ class _Importer:
         existing = {
             values[1]: dict(zip(fields, values, strict=True))
             for values in self.writer.select(
-                model=Record, fields=fields, key="source_id", values=[r.source_id for r in rows], source=self.source
+                model=Record,
+                fields=fields,
+                key="source_id",
+                values=self._maybe_stored(Record, rows),
+                source=self.source,
             )
         }
         writes: list[tuple[Any, ...]] = []
@@ -1022,7 +1059,11 @@ class _Importer:
         existing = {
             values[1]: dict(zip(fields, values, strict=True))
             for values in self.writer.select(
-                model=Listing, fields=fields, key="source_id", values=[r.source_id for r in rows], source=self.source
+                model=Listing,
+                fields=fields,
+                key="source_id",
+                values=self._maybe_stored(Listing, rows),
+                source=self.source,
             )
         }
         writes: list[tuple[Any, ...]] = []

@@ -105,3 +105,31 @@ def test_a_natural_person_is_matched_by_identity_number(tmp_path):
     subject = Subject.objects.get()
     assert (subject.uscc, subject.identity_number, subject.region_code) == (None, number, "110105")
     assert subject.records.count() == 2
+
+
+def test_a_source_id_repeated_in_a_later_batch_of_a_first_import_updates_the_record(tmp_path):
+    rows = [penalty("1", summary="第一"), *(penalty(str(n), uscc=make_uscc(n)) for n in range(2, 6))]
+    rows.append(penalty("1", summary="第二"))
+
+    code, out, _ = run_import(write_csv(tmp_path / "a.csv", rows), "--batch-size", "2")
+
+    assert code == 0
+    assert "(5 created, 1 updated, 0 ended)" in out
+    assert Record.objects.get(source_id="1").summary == "第二"
+    assert Record.objects.count() == 5
+
+
+def test_a_name_changing_between_batches_of_one_file_is_kept_as_a_former_name(tmp_path):
+    rows = [
+        penalty("1", subject_name="甲公司"),
+        penalty("2", uscc=make_uscc(2)),
+        penalty("3", uscc=make_uscc(3)),
+        penalty("4", subject_name="乙公司"),
+        penalty("5", subject_name="乙公司"),
+    ]
+
+    run_import(write_csv(tmp_path / "a.csv", rows), "--batch-size", "2")
+
+    subject = Subject.objects.get(uscc=make_uscc(1))
+    assert subject.name == "乙公司"
+    assert list(subject.former_names.values_list("name", flat=True)) == ["甲公司"]
