@@ -11,6 +11,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from disclosure import selectors
 from disclosure.models import Category, CreditList, Severity, SubjectType
@@ -32,6 +34,11 @@ class UsccFilter(django_filters.CharFilter):
     field_class = UsccField
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A catalogue or list entry chosen by its code (a string in the schema)."""
+
+
 region_code = RegexValidator(r"^\d{6}$", _("A region code has 6 digits (GB/T 2260)."))
 
 
@@ -45,7 +52,7 @@ class SubjectFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(
         method="noop", validators=[region_code], help_text="6-digit code; a province or city covers its counties."
     )
-    category = django_filters.ModelChoiceFilter(
+    category = CodeChoiceFilter(
         method="noop",
         to_field_name="code",
         queryset=Category.objects.all(),
@@ -72,7 +79,7 @@ class SubjectFilter(django_filters.FilterSet):
 
 class RecordFilter(django_filters.FilterSet):
     uscc = UsccFilter(field_name="subject__uscc", help_text="Unified social credit code.")
-    category = django_filters.ModelChoiceFilter(
+    category = CodeChoiceFilter(
         field_name="category", to_field_name="code", queryset=Category.objects.all(), help_text="Catalogue code."
     )
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
