@@ -15,7 +15,8 @@ import shutil
 import pytest
 
 from disclosure import periods
-from disclosure.models import SubjectFormerName, SubjectType
+from disclosure.catalogue import install_defaults
+from disclosure.models import Category, CreditList, SubjectFormerName, SubjectType
 from disclosure.tests.factories import make_listing, make_record, make_subject
 
 CHROMIUM = "/usr/bin/chromium"
@@ -63,6 +64,10 @@ def browser():
 
 @pytest.fixture
 def portal_data():
+    # A flush by an earlier transactional test may have removed what the data
+    # migrations installed; put the default catalogue back if so.
+    if not Category.objects.exists():
+        install_defaults(Category, CreditList)
     today = periods.today()
     subject = make_subject("福州市鼓楼区华信贸易有限公司", region_code="350102", legal_representative="张伟")
     SubjectFormerName.objects.create(subject=subject, name="福州华信商行", search_name="福州华信商行")

@@ -176,7 +176,9 @@ def test_a_list_page_is_paginated(client):
 
 def test_an_unknown_list_or_subject_is_404(client):
     assert client.get("/lists/no_such_list/").status_code == 404
-    assert client.get("/subjects/91350100M000100Y43/").status_code == 404
+    response = client.get("/subjects/91350100M000100Y43/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/help/periods/", "/help/repair/", "/help/objections/"])
