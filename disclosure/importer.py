@@ -245,18 +245,23 @@ def _read_csv(path: Path, header: list[str]) -> Iterator[RawRow]:
         previous_end = 0
         for row in reader:
             start, previous_end = previous_end + 1, reader.line_num
-            if not any(row) or (len(row) <= width and not "".join(row).strip()):
+            # Empty means absent (DESIGN.md, Import): cells are stripped and
+            # empty ones dropped; a row of empty cells is a blank line.
+            cells = {
+                key: value.strip() for key, value in zip(header, row, strict=False) if value and not value.isspace()
+            }
+            too_wide = len(row) > width and any(cell.strip() for cell in row[width:])
+            if not cells and not too_wide:
                 continue
             if not header_seen:
                 header_seen = True
                 continue
             if bad and any(n in bad for n in range(start, previous_end + 1)):
                 yield start, None, [("encoding", "the line is not valid UTF-8")]
-                continue
-            if len(row) > width:
+            elif too_wide:
                 yield start, None, [("columns", f"the row has {len(row)} fields, the header {width}")]
-                continue
-            yield start, dict(zip(header, row, strict=False)), []
+            else:
+                yield start, cells, []
 
 
 def _read_jsonl(path: Path) -> Iterator[RawRow]:
@@ -277,7 +282,7 @@ def _read_jsonl(path: Path) -> Iterator[RawRow]:
             if not isinstance(data, dict):
                 yield number, None, [("json", "a line must hold a JSON object")]
                 continue
-            yield number, {str(k).strip().lower(): v for k, v in data.items()}, []
+            yield number, _clean({str(k).strip().lower(): v for k, v in data.items()}), []
 
 
 # --- validating --------------------------------------------------------------
@@ -324,9 +329,6 @@ def _search_name(name: str) -> str:
 
 def _clean(raw: dict[str, Any]) -> dict[str, Any]:
     """Strip text values; empty means absent (DESIGN.md, Import)."""
-    if all(type(value) is str for value in raw.values()):
-        # CSV rows (all text): one comprehension does it.
-        return {key: value.strip() for key, value in raw.items() if value and not value.isspace()}
     cleaned: dict[str, Any] = {}
     for key, value in raw.items():
         if value is None:
@@ -361,8 +363,11 @@ class _Validator:
         return day
 
     def validate(self, line: int, raw: dict[str, Any]) -> tuple[ParsedRow | None, list[tuple[str, str]]]:
-        """A ParsedRow, or every error of the row (field, reason)."""
-        row = _clean(raw)
+        """A ParsedRow, or every error of the row (field, reason).
+
+        `raw` comes cleaned from the reader: stripped text, no empty values.
+        """
+        row = raw  # cleaned by the reader
         errors: list[tuple[str, str]] = []
         for field in ("source_id", "subject_name", "subject_type", "authority"):
             if field not in row:

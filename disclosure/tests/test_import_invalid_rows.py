@@ -184,3 +184,16 @@ def test_an_empty_file_is_refused(tmp_path):
 
     assert code == 2
     assert "header" in err
+
+
+def test_a_row_with_more_fields_than_the_header_is_reported(tmp_path):
+    path = write_csv(tmp_path / "a.csv", [penalty("1"), penalty("2", uscc=make_uscc(2))])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",surplus"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    code, _, err = run_import(path)
+
+    assert code == 1
+    assert f"{path}:3: columns: the row has " in err
+    assert Record.objects.count() == 1
