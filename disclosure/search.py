@@ -132,10 +132,16 @@ def subjects_matching(query: str) -> QuerySet[Subject]:
       columns, which serve LIKE '%q%' when q has at least 3 characters (one
       full trigram). pg_trgm cannot serve a 1- or 2-character pattern, which
       is the most common Chinese query ("福州", "华为"): those fall back to a
-      sequential scan of the names. If measurement at scale shows that to be
-      too slow, the alternatives are a bigram (n=2) index such as pg_bigm,
-      or an extra table of a name's 2-character substrings; either can
-      replace this function without touching views, selectors or the API.
+      sequential scan of the names.
+    Measured (PostgreSQL 15, 500,000 synthetic subjects, first result page
+    with its count): "华信" 227 hits 320 ms (scan); "福州市华" 946 hits
+    120 ms (index); a 3-character miss 12-20 ms (index); "有限公司", which
+    matches 80% of all names, 3 s (scan, then ranking 400,000 rows). If the
+    performance measurement at scale finds the 2-character case too slow,
+    the alternatives are a bigram (n=2) index such as pg_bigm, or a GIN index
+    on an array of a name's 2-character substrings (an immutable SQL
+    function over search_name); either can replace this function without
+    touching views, selectors or the API.
     """
     q = normalize_name(query)
     if not q:
