@@ -177,6 +177,12 @@ def test_results_are_paginated(client):
     assert "q=%E5%88%86%E9%A1%B5%E6%B5%8B%E8%AF%95&amp;page=2" in first
 
 
+def test_an_overlong_query_is_refused_with_a_message(client):
+    page = client.get("/search/", {"q": "华" * 101}).content.decode()
+    assert 'class="field-error"' in page
+    assert "个主体" not in page  # no result count
+
+
 def test_no_results_give_hints(client):
     page = client.get("/search/", {"q": "不存在的名字"}).content.decode()
     assert "没有查到相符的主体" in page
