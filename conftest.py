@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.conf import settings
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "live_server" in getattr(item, "fixturenames", ()) or (
+        marker is not None and bool(marker.kwargs.get("transaction", False))
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        # Serialized rollback collides with the content types that a plain
+        # flush (live_server) recreates; `data_migration_rows` below restores
+        # what the data migrations installed instead.
+        if marker is not None and marker.kwargs.get("serialized_rollback"):
+            kwargs = {**marker.kwargs, "serialized_rollback": False}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (row locks, trigram search, concurrent writers)")
@@ -16,17 +33,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def default_catalogue(request: pytest.FixtureRequest) -> None:
-    """Transactional tests flush the database, data migrations included: put
-    the default catalogue and lists back for them."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "live_server" in request.fixturenames or (
-        marker is not None and marker.kwargs.get("transaction", False)
-    )
-    if not transactional:
+def data_migration_rows(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database, and with it the rows that data
+    migrations installed: the default catalogue and lists, and the staff
+    groups. Put them back (idempotently) before each such test. Content types
+    and permissions are recreated by the flush itself."""
+    if not _is_transactional(request.node):
         return
     request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group, Permission
+
     from disclosure.catalogue import install_defaults
     from disclosure.models import Category, CreditList
 
     install_defaults(Category, CreditList)
+    roles = importlib.import_module("repair.migrations.0002_roles").ROLES
+    for name, permissions in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *(
+                Permission.objects.get(content_type__app_label=app, content_type__model=model, codename=codename)
+                for app, model, codename in permissions
+            )
+        )
