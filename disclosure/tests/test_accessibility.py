@@ -89,10 +89,17 @@ PAGES = {
     "search": "/search/?q=华信",
     "no results": "/search/?q=没有这个名字",
     "subject": "/subjects/{key}/",
+    "record": "/records/{record}/",
     "lists": "/lists/",
     "list": "/lists/abnormal_operation/?province=350000",
     "periods help": "/help/periods/",
+    "repair help": "/help/repair/",
+    "objections help": "/help/objections/",
 }
+
+
+def urls_of(subject) -> dict[str, object]:
+    return {"key": subject.uscc, "record": subject.records.first().pk}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -108,7 +115,7 @@ def test_the_public_pages_have_no_serious_or_critical_accessibility_violation(
     page = context.new_page()
     problems = []
     for name, path in PAGES.items():
-        response = page.goto(live_server.url + path.format(key=portal_data.uscc))
+        response = page.goto(live_server.url + path.format(**urls_of(portal_data)))
         assert response is not None and response.status == 200, name
         expected = "zh-Hans" if language == "zh-hans" else "en"
         assert page.get_attribute("html", "lang") == expected
@@ -141,7 +148,7 @@ def test_no_page_scrolls_sideways_on_a_360_pixel_wide_phone(browser, live_server
     page = context.new_page()
     wide = []
     for name, path in PAGES.items():
-        page.goto(live_server.url + path.format(key=portal_data.uscc))
+        page.goto(live_server.url + path.format(**urls_of(portal_data)))
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             wide.append(f"{name}: {width}px")
