@@ -126,6 +126,38 @@ def generate(path: Path, rows: int, seed: int = 2026) -> None:
             )
 
 
+APPLICATION_NAME = "import_bench"
+
+
+class BackendCpu:
+    """CPU seconds of the import's PostgreSQL backend, read from /proc.
+
+    Works when the server runs on this machine and /proc/<pid> is readable
+    (e.g. as root); otherwise reports nothing.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.pid: int | None = None
+        self.seconds = 0.0
+
+    def sample(self) -> None:
+        try:
+            if self.pid is None:
+                import psycopg
+
+                with psycopg.connect(self.url, autocommit=True) as conn:
+                    row = conn.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APPLICATION_NAME]
+                    ).fetchone()
+                self.pid = row[0] if row else None
+            if self.pid is not None:
+                fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                self.seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except Exception:  # a watcher must never stop the benchmark
+            self.pid = None if self.seconds == 0.0 else self.pid
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -145,22 +177,51 @@ def main() -> int:
         generate(path, args.rows)
         print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.monotonic() - began:.1f} s")
 
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + "x" * 50)}
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + "x" * 50),
+        # libpq's application name, by which the watcher finds the backend.
+        "PGAPPNAME": APPLICATION_NAME,
+    }
+    watcher = BackendCpu(url) if url.startswith(("postgres://", "postgresql://")) else None
     began = time.monotonic()
-    completed = subprocess.run(
-        [sys.executable, str(BASE_DIR / "manage.py"), "import_records", str(path), "--source", args.source, "--progress"],
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            str(BASE_DIR / "manage.py"),
+            "import_records",
+            str(path),
+            "--source",
+            args.source,
+            "--progress",
+        ],
         env=env,
         cwd=BASE_DIR,
-        check=False,
     )
+    while child.poll() is None:
+        if watcher is not None:
+            watcher.sample()
+        time.sleep(0.5)
     seconds = time.monotonic() - began
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     # ru_maxrss of terminated children, in KiB on Linux.
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_mib = usage.ru_maxrss / 1024
     print(
         f"rows: {args.rows:,}  wall: {seconds:.1f} s  rate: {args.rows / seconds:,.0f} rows/s  "
-        f"peak RSS: {peak_mib:.0f} MiB  exit code: {completed.returncode}"
+        f"peak RSS: {peak_mib:.0f} MiB  exit code: {child.returncode}"
     )
-    return completed.returncode
+    # CPU seconds do not depend on what else the machine runs: with one core
+    # for Python and one for PostgreSQL the wall time tends to the larger one.
+    python_cpu = usage.ru_utime + usage.ru_stime
+    pg_cpu = watcher.seconds if watcher is not None else 0.0
+    print(
+        f"cpu: python {python_cpu:.1f} s ({args.rows / python_cpu:,.0f} rows/s of Python time), "
+        f"postgresql backend {pg_cpu:.1f} s"
+        + (f" ({args.rows / pg_cpu:,.0f} rows/s)" if pg_cpu else " (not seen)")
+        + f"; machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    return child.returncode
 
 
 if __name__ == "__main__":

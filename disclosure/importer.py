@@ -12,9 +12,19 @@ content changed or its disclosure newly ended. Writes are INSERT … ON CONFLICT
 upserts, and imports of the same source are serialised by an advisory lock on
 PostgreSQL, so two runs at the same time neither duplicate rows nor events.
 
-Speed: each batch costs a handful of queries whatever its size. On PostgreSQL
-rows travel by COPY into a temporary table and are upserted with one
-INSERT … SELECT … ON CONFLICT; other engines use multi-row VALUES statements.
+Rules applied per row: USCCs are normalised and their check character
+verified (GB 32100-2015, via disclosure.search.validate_uscc), a missing
+region is positions 3-8 of the USCC (GB/T 2260); disclosure periods come from
+the catalogue (Category.periods_for: NDRC Order 36, 国办发〔2025〕22号);
+`arrived_at` records when a decision reached the portal, so that the 7
+working days of 双公示 can be measured; `revoked_on` ends a record's
+disclosure (撤销) and `exited_on` a listing, as state changes with events.
+
+Speed: rows are read and validated in a second thread while the main thread
+waits for the database, and each batch costs a handful of queries whatever
+its size. On PostgreSQL rows travel by COPY into a temporary table and are
+upserted with one INSERT … SELECT … ON CONFLICT, which also writes the
+"created" events; other engines (SQLite) use multi-row VALUES statements.
 """
 
 from __future__ import annotations
@@ -823,7 +833,8 @@ class _Importer:
             Record: not Record.objects.filter(source=source).exists(),
             Listing: not Listing.objects.filter(source=source).exists(),
         }
-        self.source_ids_seen: dict[type[Model], set[str]] = {Record: set(), Listing: set()}
+        # Hashes, not the ids: smaller, and a collision only costs a lookup.
+        self.source_ids_seen: dict[type[Model], set[int]] = {Record: set(), Listing: set()}
         self.now = timezone.now()
         self.today = periods.today()
         self.note = f"import run {run.pk} ({source})"
@@ -934,8 +945,9 @@ class _Importer:
         if not self.fresh[model]:
             return ids
         seen = self.source_ids_seen[model]
-        repeated = [source_id for source_id in ids if source_id in seen]
-        seen.update(ids)
+        hashes = [hash(source_id) for source_id in ids]
+        repeated = [source_id for source_id, h in zip(ids, hashes, strict=True) if h in seen]
+        seen.update(hashes)
         if len(seen) > SOURCE_IDS_SEEN_MAX:
             # Bounded memory: from here on, look stored rows up as usual.
             self.fresh[model] = False
