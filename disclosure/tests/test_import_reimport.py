@@ -133,3 +133,13 @@ def test_a_name_changing_between_batches_of_one_file_is_kept_as_a_former_name(tm
     subject = Subject.objects.get(uscc=make_uscc(1))
     assert subject.name == "乙公司"
     assert list(subject.former_names.values_list("name", flat=True)) == ["甲公司"]
+
+
+def test_a_code_with_full_width_digits_only_in_front_is_the_same_subject(tmp_path):
+    code = make_uscc(9)
+    mixed = code[:8].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}) + code[8:]
+
+    exit_code, _, err = run_import(write_csv(tmp_path / "a.csv", [penalty("1", uscc=code), penalty("2", uscc=mixed)]))
+
+    assert (exit_code, err) == (0, "")
+    assert list(Subject.objects.values_list("uscc", flat=True)) == [code]

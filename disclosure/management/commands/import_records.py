@@ -5,6 +5,7 @@ Thin: parses arguments, prints, and calls disclosure.importer.records_import.
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any
 
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         def on_progress(rows: int, seconds: float) -> None:
             self.stderr.write(f"{rows:,} rows, {seconds:.0f} s, {rows / max(seconds, 1e-9):,.0f} rows/s")
 
+        # A bulk load allocates millions of short-lived objects and no
+        # reference cycles; the cyclic collector's scans would cost ~10%.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         try:
             result = records_import(
                 path=options["file"],
@@ -41,6 +46,9 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         self.stdout.write(result.summary())
         if result.invalid:
             raise CommandError(f"{result.invalid} invalid rows were not imported (see above)", returncode=1)
