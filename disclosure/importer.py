@@ -40,12 +40,13 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii as _json_quote
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Model
 from django.utils import timezone
 from stdnum.cn import ric as stdnum_ric
@@ -595,8 +596,11 @@ class _Writer:
     """
 
     def __init__(self) -> None:
-        self.postgres = connection.vendor == "postgresql"
-        self.ops = connection.ops
+        # The connection object itself, not the thread-local proxy: on
+        # PostgreSQL the big writes run in a helper thread (records_import).
+        self.db = connections[DEFAULT_DB_ALIAS]
+        self.postgres = self.db.vendor == "postgresql"
+        self.ops = self.db.ops
         self._temp_tables: set[str] = set()
         self._completions: dict[tuple[type[Model], tuple[str, ...]], tuple[tuple[str, ...], tuple[Any, ...]]] = {}
 
@@ -666,7 +670,7 @@ class _Writer:
         on_conflict = f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) " + (
             "DO UPDATE SET " + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in update) if update else "DO NOTHING"
         )
-        with connection.cursor() as cursor:
+        with self.db.cursor() as cursor:
             if self.postgres:
                 temp = qn(f"_import_{table}")
                 if temp not in self._temp_tables:
@@ -759,7 +763,7 @@ class _Writer:
         columns = [meta.get_field(name).column for name in fields]  # get_field() knows attnames (subject_id)
         where = " AND ".join([f"{qn(k)} = %s" for k in equal] + [f"{qn(key)} = ANY(%s)"])
         json_at = [i for i, name in enumerate(fields) if meta.get_field(name).get_internal_type() == "JSONField"]
-        with connection.cursor() as cursor:
+        with self.db.cursor() as cursor:
             cursor.execute(
                 f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(meta.db_table)} WHERE {where}",
                 [*equal.values(), list(values)],
@@ -781,7 +785,7 @@ class _Writer:
         columns, defaults = self._complete(model, columns)
         if defaults:
             rows = [(*row, *defaults) for row in rows]
-        with connection.cursor() as cursor:
+        with self.db.cursor() as cursor:
             if self.postgres:
                 self._copy(cursor, table, columns, rows)
                 return
@@ -991,20 +995,25 @@ class _Importer:
 
     # Records -------------------------------------------------------------------
 
-    def _records(self, rows: list[ParsedRow], subjects: dict[tuple[str, str], int]) -> None:
+    def _existing(self, model: type[Model], rows: list[ParsedRow]) -> dict[str, dict[str, Any]]:
+        """Stored rows of this source with the batch's source ids, by source id."""
+        if model is Record:
+            fields: tuple[str, ...] = ("id", "source_id", *_RECORD_CONTENT, *_RECORD_DERIVED, *_RECORD_END)
+        else:
+            fields = ("id", "source_id", *_LISTING_CONTENT, *_LISTING_END)
         if not rows:
-            return
-        fields = ("id", "source_id", *_RECORD_CONTENT, *_RECORD_DERIVED, *_RECORD_END)
-        existing = {
+            return {}
+        return {
             values[1]: dict(zip(fields, values, strict=True))
             for values in self.writer.select(
-                model=Record,
-                fields=fields,
-                key="source_id",
-                values=self._maybe_stored(Record, rows),
-                source=self.source,
+                model=model, fields=fields, key="source_id", values=self._maybe_stored(model, rows), source=self.source
             )
         }
+
+    def _records(
+        self, rows: list[ParsedRow], subjects: dict[tuple[str, str], int], existing: dict[str, dict[str, Any]]
+    ) -> Callable[[], None]:
+        """Compare the batch with what is stored; the write to do, as a job."""
         writes: list[tuple[Any, ...]] = []
         # (source_id, subject_id, action, reason, effective_on, before)
         events: list[tuple[str, int, str, str, dt.date, dict[str, Any] | None]] = []
@@ -1078,33 +1087,27 @@ class _Importer:
         )
         # arrived_at and created_at keep their first values (双公示 timeliness).
         update = (*_RECORD_CONTENT, *_RECORD_DERIVED, *_RECORD_END, "import_run_id", "updated_at")
-        returned = self.writer.upsert(
-            model=Record,
-            columns=columns,
-            rows=writes,
-            conflict=("source", "source_id"),
-            update=update,
-            returning=("source_id", "id"),
-            created_events=self._created_events("record_id", created),
-            returning_for=[event[0] for event in events],
-        )
-        self._events(events, dict(returned), record=True)
 
-    def _listings(self, rows: list[ParsedRow], subjects: dict[tuple[str, str], int]) -> list[tuple[int, str, str]]:
-        if not rows:
-            return []
-        errors: list[tuple[int, str, str]] = []
-        fields = ("id", "source_id", *_LISTING_CONTENT, *_LISTING_END)
-        existing = {
-            values[1]: dict(zip(fields, values, strict=True))
-            for values in self.writer.select(
-                model=Listing,
-                fields=fields,
-                key="source_id",
-                values=self._maybe_stored(Listing, rows),
-                source=self.source,
+        def write() -> None:
+            returned = self.writer.upsert(
+                model=Record,
+                columns=columns,
+                rows=writes,
+                conflict=("source", "source_id"),
+                update=update,
+                returning=("source_id", "id"),
+                created_events=self._created_events("record_id", created),
+                returning_for=[event[0] for event in events],
             )
-        }
+            self._events(events, dict(returned), record=True)
+
+        return write
+
+    def _listings(
+        self, rows: list[ParsedRow], subjects: dict[tuple[str, str], int], existing: dict[str, dict[str, Any]]
+    ) -> tuple[list[tuple[int, str, str]], Callable[[], None]]:
+        """Like _records; also returns late errors (line, field, reason)."""
+        errors: list[tuple[int, str, str]] = []
         writes: list[tuple[Any, ...]] = []
         events: list[tuple[str, int, str, str, dt.date, dict[str, Any] | None]] = []
         created: list[tuple[str, int]] = []
@@ -1172,18 +1175,21 @@ class _Importer:
             "updated_at",
         )
         update = (*_LISTING_CONTENT, *_LISTING_END, "import_run_id", "updated_at")
-        returned = self.writer.upsert(
-            model=Listing,
-            columns=columns,
-            rows=writes,
-            conflict=("source", "source_id"),
-            update=update,
-            returning=("source_id", "id"),
-            created_events=self._created_events("listing_id", created),
-            returning_for=[event[0] for event in events],
-        )
-        self._events(events, dict(returned), record=False)
-        return errors
+
+        def write() -> None:
+            returned = self.writer.upsert(
+                model=Listing,
+                columns=columns,
+                rows=writes,
+                conflict=("source", "source_id"),
+                update=update,
+                returning=("source_id", "id"),
+                created_events=self._created_events("listing_id", created),
+                returning_for=[event[0] for event in events],
+            )
+            self._events(events, dict(returned), record=False)
+
+        return errors, write
 
     def _created_events(self, fk_column: str, created: list[tuple[str, int]]) -> _CreatedEvents:
         return _CreatedEvents(
@@ -1228,10 +1234,12 @@ class _Importer:
             ],
         )
 
-    def write_batch(self, batch: list[ParsedRow]) -> list[tuple[int, str, str]]:
-        """Write one batch of valid rows; returns late errors (line, field, reason)."""
-        # The same source_id twice in a batch: the last row wins (and ON
-        # CONFLICT cannot touch one row twice in one statement).
+    def read_batch(self, batch: list[ParsedRow]) -> _Prepared:
+        """Database reads and subject writes of a batch (step 1 of 2).
+
+        The same source_id twice in a batch: the last row wins (and ON
+        CONFLICT cannot touch one row twice in one statement).
+        """
         unique: dict[tuple[bool, str], ParsedRow] = {}
         for row in batch:
             unique[(row.is_listing, row.source_id)] = row
@@ -1239,8 +1247,38 @@ class _Importer:
         self.result.unchanged += len(batch) - len(rows)
         self._authorities(rows)
         subjects = self._subjects(rows)
-        self._records([r for r in rows if not r.is_listing], subjects)
-        return self._listings([r for r in rows if r.is_listing], subjects)
+        records = [r for r in rows if not r.is_listing]
+        listings = [r for r in rows if r.is_listing]
+        return _Prepared(
+            records=records,
+            listings=listings,
+            subjects=subjects,
+            existing_records=self._existing(Record, records),
+            existing_listings=self._existing(Listing, listings),
+        )
+
+    def build_batch(self, prepared: _Prepared) -> tuple[list[tuple[int, str, str]], Callable[[], None]]:
+        """Compare with what is stored (no database): late errors and the write job (step 2)."""
+        write_records = self._records(prepared.records, prepared.subjects, prepared.existing_records)
+        errors, write_listings = self._listings(prepared.listings, prepared.subjects, prepared.existing_listings)
+
+        def write() -> None:
+            write_records()
+            write_listings()
+
+        return errors, write
+
+
+@dataclasses.dataclass
+class _Prepared:
+    records: list[ParsedRow]
+    listings: list[ParsedRow]
+    subjects: dict[tuple[str, str], int]
+    existing_records: dict[str, dict[str, Any]]
+    existing_listings: dict[str, dict[str, Any]]
+
+    def source_ids(self) -> set[tuple[bool, str]]:
+        return {(False, r.source_id) for r in self.records} | {(True, r.source_id) for r in self.listings}
 
 
 @dataclasses.dataclass
@@ -1294,6 +1332,54 @@ def _produce(
         put(None)
     except BaseException as exc:
         put(exc)
+
+
+class _Pipeline:
+    """Runs a batch's writes while the next batch is compared (PostgreSQL).
+
+    A batch is written in two steps: reads (subjects, stored rows) on the
+    main thread, then a write job. The job of batch N is held until the reads
+    of batch N+1 are done, then runs in a helper thread on the same
+    connection and transaction while the main thread compares batch N+1 in
+    Python; the connection is never used by both threads at once. On other
+    engines jobs run inline.
+    """
+
+    def __init__(self, *, writer: _Writer) -> None:
+        self.db = writer.db
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="import-writer") if writer.postgres else None
+        if self.executor is not None:
+            self.db.inc_thread_sharing()
+        self.held: Callable[[], None] | None = None
+        self.held_ids: set[tuple[bool, str]] = set()
+        self.future: Future[None] | None = None
+
+    def hold(self, job: Callable[[], None], ids: set[tuple[bool, str]]) -> None:
+        self.held, self.held_ids = job, ids
+
+    def start(self) -> None:
+        if self.held is None:
+            return
+        job, self.held, self.held_ids = self.held, None, set()
+        if self.executor is None:
+            job()
+        else:
+            self.future = self.executor.submit(job)
+
+    def wait(self) -> None:
+        if self.future is not None:
+            future, self.future = self.future, None
+            future.result()
+
+    def drain(self) -> None:
+        self.start()
+        self.wait()
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.db.dec_thread_sharing()
+        self.held = None
 
 
 def _lock_source(source: str) -> None:
@@ -1358,21 +1444,35 @@ def records_import(
         with transaction.atomic():
             _lock_source(source)
             importer = _Importer(run=run, source=source, result=result)
+            pipeline = _Pipeline(writer=importer.writer)
             next_progress = progress_every
             producer.start()
-            while (batch := batches.get()) is not None:
-                if isinstance(batch, BaseException):
-                    raise batch
-                result.rows_read += batch.rows_read
-                result.invalid += batch.invalid
-                for line, field, reason in batch.errors:
-                    report(line, field, reason)
-                if batch.rows:
-                    for line, field, reason in importer.write_batch(batch.rows):
+            try:
+                while (batch := batches.get()) is not None:
+                    if isinstance(batch, BaseException):
+                        raise batch
+                    result.rows_read += batch.rows_read
+                    result.invalid += batch.invalid
+                    for line, field, reason in batch.errors:
                         report(line, field, reason)
-                if on_progress is not None and result.rows_read >= next_progress:
-                    next_progress += progress_every
-                    on_progress(result.rows_read, time.monotonic() - started)
+                    if batch.rows:
+                        # Reads must see the held writes when they touch the same rows.
+                        if pipeline.held_ids & {(row.is_listing, row.source_id) for row in batch.rows}:
+                            pipeline.drain()
+                        prepared = importer.read_batch(batch.rows)
+                        pipeline.start()  # the previous batch's writes, meanwhile:
+                        late_errors, write = importer.build_batch(prepared)
+                        pipeline.wait()
+                        pipeline.hold(write, prepared.source_ids())
+                        for line, field, reason in late_errors:
+                            report(line, field, reason)
+                    if on_progress is not None and result.rows_read >= next_progress:
+                        next_progress += progress_every
+                        on_progress(result.rows_read, time.monotonic() - started)
+                pipeline.drain()
+            finally:
+                # Never leave the transaction while a write still runs in it.
+                pipeline.close()
     except BaseException as exc:
         stop.set()
         result.seconds = time.monotonic() - started

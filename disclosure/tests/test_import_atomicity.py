@@ -19,16 +19,17 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 def test_a_crash_after_some_batches_leaves_nothing_and_marks_the_run_failed(tmp_path, monkeypatch):
     path = write_csv(tmp_path / "a.csv", [penalty(str(n), uscc=make_uscc(n)) for n in range(1, 11)])
-    write_batch = importer._Importer.write_batch
+    build_batch = importer._Importer.build_batch
     calls = []
 
-    def crash_on_the_third_batch(self, batch):
-        calls.append(len(batch))
+    def crash_on_the_third_batch(self, prepared):
+        calls.append(len(prepared.records))
         if len(calls) == 3:
+            # On PostgreSQL the second batch's writes are running meanwhile.
             raise RuntimeError("disk full")
-        return write_batch(self, batch)
+        return build_batch(self, prepared)
 
-    monkeypatch.setattr(importer._Importer, "write_batch", crash_on_the_third_batch)
+    monkeypatch.setattr(importer._Importer, "build_batch", crash_on_the_third_batch)
 
     with pytest.raises(RuntimeError, match="disk full"):
         run_import(path, "--batch-size", "2")
