@@ -751,8 +751,8 @@ class _Writer:
     ) -> list[tuple[Any, ...]]:
         """Rows of `model` whose `key` is one of `values` (and `equal` holds).
 
-        PostgreSQL gets one array parameter (key = ANY(%s)), which an index
-        scan serves, instead of thousands of ORM parameters.
+        PostgreSQL gets one array parameter instead of thousands of ORM
+        parameters.
         """
         if not values:
             return []
@@ -761,7 +761,9 @@ class _Writer:
         qn = self.ops.quote_name
         meta = model._meta
         columns = [meta.get_field(name).column for name in fields]  # get_field() knows attnames (subject_id)
-        where = " AND ".join([f"{qn(k)} = %s" for k in equal] + [f"{qn(key)} = ANY(%s)"])
+        # IN (SELECT unnest(…)): a join the planner serves by index probes.
+        # With "= ANY('{…}')" it scanned the whole source's index range.
+        where = " AND ".join([f"{qn(k)} = %s" for k in equal] + [f"{qn(key)} IN (SELECT unnest(%s::text[]))"])
         json_at = [i for i, name in enumerate(fields) if meta.get_field(name).get_internal_type() == "JSONField"]
         with self.db.cursor() as cursor:
             cursor.execute(
