@@ -19,7 +19,7 @@ from disclosure.tests.import_helpers import (
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("catalogue")
 def test_two_concurrent_imports_of_one_file_create_no_duplicates(tmp_path):
     if connection.vendor != "postgresql":
@@ -52,7 +52,7 @@ def test_two_concurrent_imports_of_one_file_create_no_duplicates(tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("catalogue")
 def test_concurrent_imports_of_two_sources_share_subjects_without_duplicates(tmp_path):
     if connection.vendor != "postgresql":
