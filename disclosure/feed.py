@@ -210,6 +210,10 @@ def _public(events: list[DisclosureEvent]) -> list[DisclosureEvent]:
     return public
 
 
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
 def _was_disclosed_before_correction(event: DisclosureEvent) -> bool:
     """A correction can make a disclosed record undisclosable (e.g. a severity
     lowered to minor): judge the previous version by the same rule, through
@@ -218,23 +222,33 @@ def _was_disclosed_before_correction(event: DisclosureEvent) -> bool:
         return False
     before = event.before
     try:
-        category = Category.objects.get(pk=before["category"])
-        old = Record(
-            category=category,
-            severity=before.get("severity", ""),
-            decided_on=dt.date.fromisoformat(before["decided_on"]),
-            valid_until=dt.date.fromisoformat(before["valid_until"]) if before.get("valid_until") else None,
-        )
+        if "publishable" in before:
+            # Snapshots that carry the derived dates (disclosure.services).
+            publishable = bool(before["publishable"])
+            decided_on = _date(before["decided_on"])
+            until = _date(before.get("disclosure_until"))
+            ended_on = _date(before.get("ended_on"))
+        else:
+            # Content only (model_to_dict without non-editable fields):
+            # derive the dates from the catalogue, as the record did.
+            category = Category.objects.get(pk=before.get("category_id", before.get("category")))
+            old = Record(
+                category=category,
+                severity=before.get("severity", ""),
+                decided_on=_date(before["decided_on"]),
+                valid_until=_date(before.get("valid_until")),
+            )
+            old.apply_catalogue()
+            publishable, decided_on, until, ended_on = old.publishable, old.decided_on, old.disclosure_until, None
     except (KeyError, ValueError, TypeError, Category.DoesNotExist):
         return False
-    old.apply_catalogue()
     day = event.effective_on - dt.timedelta(days=1)
     return disclosed_records_q(day).check(
         {
-            "publishable": old.publishable,
-            "decided_on": Value(old.decided_on, output_field=DateField()),
-            "disclosure_until": Value(old.disclosure_until, output_field=DateField()),
-            "ended_on": Value(None, output_field=DateField()),
+            "publishable": publishable,
+            "decided_on": Value(decided_on, output_field=DateField()),
+            "disclosure_until": Value(until, output_field=DateField()),
+            "ended_on": Value(ended_on, output_field=DateField()),
         }
     )
 

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from dataservices.tests.helpers import NOON, make_subject, publish_listing, publish_record
 from disclosure import feed, periods
 from disclosure.models import DisclosureEvent, EndReason
-from disclosure.services import record_end_disclosure
+from disclosure.services import record_correct, record_end_disclosure
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +151,13 @@ def test_events_carry_the_id_of_their_transaction(at_noon):
     with connection.cursor() as cursor:
         cursor.execute("select pg_current_xact_id()::text::bigint")
         assert event.txid == cursor.fetchone()[0]
+
+
+def test_a_correction_that_ends_disclosure_reaches_the_feed(at_noon):
+    record = publish_record(decided_on=dt.date(2026, 6, 1))
+    _, position = poll_all()
+    # Lowered to minor after an objection: no longer disclosable at all.
+    record_correct(record=record, changes={"severity": "minor"}, actor="staff", note="objection upheld")
+    [item] = feed.changes(after=position).items
+    assert (item.object_id, item.action, item.reason, item.disclosed) == (record.pk, "changed", "corrected", False)
+    assert item.record is None
