@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 CONFIRM_SALT = "dataservices.subscription.confirm"
 UNSUBSCRIBE_SALT = "dataservices.subscription.unsubscribe"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
+CONFIRM_RESEND_SECONDS = 600
 
 
 class InvalidToken(Exception):
@@ -75,7 +77,10 @@ def subscription_request(*, email: str, subject: Subject, language: str = "zh-ha
             subscription.confirmed_at = None
         subscription.language = language
         subscription.save()
-        transaction.on_commit(lambda: _send_confirmation(subscription))
+        # At most one confirmation per address and subject every 10 minutes:
+        # the form must not become a way to flood someone's mailbox.
+        if cache.add(f"dataservices:confirm:{subscription.pk}", True, CONFIRM_RESEND_SECONDS):
+            transaction.on_commit(lambda: _send_confirmation(subscription))
     return subscription
 
 

@@ -29,6 +29,11 @@ def _status_label(status: str) -> str:
     }[status]
 
 
+def _cell(text: str) -> str:
+    """Spreadsheets run a cell that starts with = + - @ as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def _csv_response(results: list[checks.CodeCheck], day) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="credit-check-{day.isoformat()}.csv"'
@@ -39,11 +44,11 @@ def _csv_response(results: list[checks.CodeCheck], day) -> HttpResponse:
     for result in results:
         writer.writerow(
             [
-                result.input,
+                _cell(result.input),
                 result.code or "",
                 result.status,
                 result.reason or "",
-                result.subject.name if result.subject else "",
+                _cell(result.subject.name) if result.subject else "",
                 "" if result.negative_records is None else result.negative_records,
                 " ".join(result.categories),
                 " ".join(result.lists),

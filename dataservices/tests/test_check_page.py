@@ -55,3 +55,9 @@ def test_the_page_works_without_javascript(client):
     page = client.get("/check/").content.decode()
     assert "<script" not in page
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_the_csv_download_does_not_carry_spreadsheet_formulas(client, at_noon):
+    download = client.post("/check/", {"codes": "=HYPERLINK(1)", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0]["input"] == "'=HYPERLINK(1)"

@@ -89,3 +89,11 @@ def test_a_forged_or_expired_link_is_refused(client, at_noon, django_capture_on_
     time_machine.move_to(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False)
     assert client.get(confirm).status_code == 400  # older than 3 days
     assert Subscription.objects.get().confirmed_at is None
+
+
+def test_asking_again_and_again_sends_one_confirmation(client, at_noon, django_capture_on_commit_callbacks):
+    subject = make_subject()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            follow(client, subject)
+    assert len(mail.outbox) == 1
