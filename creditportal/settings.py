@@ -216,6 +216,10 @@ REST_FRAMEWORK = {
         "dataservices.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/min")},
+    # Reverse proxies in front of the app: the client is the address this many
+    # hops back in X-Forwarded-For. 0 trusts only REMOTE_ADDR, so that a client
+    # cannot dodge the limit with a forged header.
+    "NUM_PROXIES": envint("API_NUM_PROXIES", "0"),
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -23,6 +23,7 @@ THREE_PER_MINUTE = {
             "dataservices.throttling.AnonymousRateThrottle",
         ],
         "DEFAULT_THROTTLE_RATES": {"anon": "3/min"},
+        "NUM_PROXIES": 0,
         "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
         "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
         "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -113,3 +114,12 @@ def test_a_key_in_the_url_is_refused(at_noon):
     _, key = api_key_issue(name="机构庚")
     response = APIClient().get("/api/v1/lists/", {"api_key": key})
     assert response.status_code == 401
+
+
+@override_settings(**THREE_PER_MINUTE)
+def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(at_noon):
+    statuses = [
+        APIClient(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").get("/api/v1/lists/").status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
