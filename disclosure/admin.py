@@ -166,6 +166,10 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: ImportRun | None = None) -> bool:
+        # Provenance is kept; also, Record/Listing.import_run are not indexed.
+        return False
+
 
 @admin.register(DisclosureEvent)
 class DisclosureEventAdmin(admin.ModelAdmin):

@@ -252,7 +252,9 @@ def disclosed_records_q(day: dt.date) -> Q:
 class Record(models.Model):
     """One piece of public credit information (a penalty, licence, ...)."""
 
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="records")
+    # No single-column index: record_subject_decided_idx (subject, -decided_on)
+    # serves lookups by subject (and the PROTECT check on deleting one).
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="records", db_index=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="records")
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, blank=True)
     document_no = models.CharField(_("document number"), max_length=120)
@@ -266,8 +268,10 @@ class Record(models.Model):
     source = models.CharField(_("source"), max_length=100)
     source_id = models.CharField(_("source id"), max_length=100)
     arrived_at = models.DateTimeField(_("arrived at"))
+    # Not indexed: provenance, rarely queried, and import runs are never
+    # deleted (ImportRunAdmin), so SET_NULL never has to find their rows.
     import_run = models.ForeignKey(
-        "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="records"
+        "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="records", db_index=False
     )
 
     # Derived from the catalogue by Category.periods_for(); recomputed for the
@@ -364,7 +368,9 @@ def live_listings_q(day: dt.date) -> Q:
 class Listing(models.Model):
     """A subject's membership of a credit list. Exiting is a state change."""
 
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="listings")
+    # No single-column index: listing_subject_entered_idx (subject, -entered_on)
+    # serves lookups by subject.
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="listings", db_index=False)
     credit_list = models.ForeignKey(CreditList, on_delete=models.PROTECT, related_name="listings")
     entered_on = models.DateField(_("entered on"))
     reason = models.TextField(_("reason"))
@@ -380,8 +386,9 @@ class Listing(models.Model):
     source = models.CharField(_("source"), max_length=100)
     source_id = models.CharField(_("source id"), max_length=100)
     arrived_at = models.DateTimeField(_("arrived at"))
+    # Not indexed: see Record.import_run.
     import_run = models.ForeignKey(
-        "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="listings"
+        "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="listings", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -467,7 +474,9 @@ class DisclosureEvent(models.Model):
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="events")
+    # No single-column index: event_subject_idx (subject, -id) serves lookups
+    # by subject and the CASCADE on deleting one.
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="events", db_index=False)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     # For ENDED: an EndReason / ExitReason value.
     reason = models.CharField(_("reason"), max_length=16, blank=True)
