@@ -8,6 +8,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,7 +46,10 @@ class WebhookListView(RateLimitHeadersMixin, APIView):
     def post(self, request: Request) -> Response:
         serializer = WebhookCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        hook = webhooks.webhook_register(api_key=request.auth, url=serializer.validated_data["url"])
+        try:
+            hook = webhooks.webhook_register(api_key=request.auth, url=serializer.validated_data["url"])
+        except webhooks.WebhookURLRefused as exc:
+            raise ValidationError({"url": [str(exc)]}) from None
         return Response(WebhookCreatedSerializer(hook).data, status=201)
 
 

@@ -22,14 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -46,6 +50,34 @@ LEASE = dt.timedelta(minutes=2)
 TIMEOUT_SECONDS = 10
 
 
+class WebhookURLRefused(ValueError):
+    """A URL the portal will not call: not http(s), or a private address."""
+
+
+def check_url(url: str) -> None:
+    """Refuse URLs that would make the portal call into its own network.
+
+    Webhook URLs come from outside parties; resolving them to a loopback,
+    private, link-local or reserved address would let them probe internal
+    services (SSRF). Checked at registration and again before each POST,
+    since DNS answers can change. WEBHOOK_ALLOW_PRIVATE_ADDRESSES (tests,
+    closed networks) lifts the address check.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WebhookURLRefused("only http and https URLs can receive webhooks")
+    if getattr(settings, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False):
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except OSError:
+        raise WebhookURLRefused("the host name does not resolve") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise WebhookURLRefused("the URL points to a private or reserved address")
+
+
 def webhooks_of(*, api_key: ApiKey) -> QuerySet[Webhook]:
     return Webhook.objects.filter(api_key=api_key, active=True).order_by("pk")
 
@@ -53,6 +85,7 @@ def webhooks_of(*, api_key: ApiKey) -> QuerySet[Webhook]:
 @transaction.atomic
 def webhook_register(*, api_key: ApiKey, url: str) -> Webhook:
     """A new webhook receives the events committed after its registration."""
+    check_url(url)
     txid, event_id = feed.head()
     return Webhook.objects.create(
         api_key=api_key, url=url, secret=secrets.token_hex(32), feed_txid=txid, feed_event_id=event_id
@@ -116,6 +149,10 @@ def _claim(delivery_id: int, now: dt.datetime) -> dt.datetime | None:
 
 
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    try:
+        check_url(delivery.webhook.url)
+    except WebhookURLRefused as exc:
+        return None, str(exc)
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
     request = urllib.request.Request(
         delivery.webhook.url,

@@ -55,6 +55,12 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _local_receiver_allowed(settings):
+    # The receiver listens on 127.0.0.1, which production refuses.
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
 def receiver():
     r = Receiver()
@@ -169,3 +175,21 @@ def test_a_removed_webhook_gets_nothing_more(key_holder, receiver):
     publish_record(decided_on=dt.date(2026, 6, 5))
     call_command("deliver_webhooks")
     assert receiver.requests == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://10.0.0.5/hook",
+        "http://[::1]/hook",
+        "ftp://example.com/x",
+        "file:///etc/passwd",
+    ],
+)
+def test_urls_into_the_portals_own_network_are_refused(key_holder, settings, url):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    response = key_holder.post("/api/v1/webhooks/", {"url": url}, format="json")
+    assert response.status_code == 400
+    assert "url" in response.json()["fields"]
+    assert not Webhook.objects.exists()
