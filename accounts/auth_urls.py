@@ -1,7 +1,7 @@
 """Log in / log out, unnamespaced as django.contrib.auth expects (LOGIN_URL = "login")."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from accounts.forms import EmailAuthenticationForm
 
@@ -12,6 +12,8 @@ urlpatterns = [
             template_name="registration/login.html",
             authentication_form=EmailAuthenticationForm,
             redirect_authenticated_user=True,
+            # Without ?next=, the account page (Django's default /accounts/profile/ does not exist).
+            next_page=reverse_lazy("accounts:dashboard"),
         ),
         name="login",
     ),

@@ -54,3 +54,14 @@ def test_weak_or_mismatched_passwords_are_refused(client):
     assert _register(client, password="123").status_code == 200
     client.post("/accounts/register/", {"email": "x@example.com", "password1": "a long enough one", "password2": "b"})
     assert get_user_model().objects.count() == 0
+
+
+def test_logging_in_without_a_next_page_lands_on_the_account_page(client):
+    get_user_model().objects.create_user(username="a@example.com", email="a@example.com", password="pass phrase 12")
+    response = client.post("/accounts/login/", {"username": "A@example.com", "password": "pass phrase 12"})
+    assert response["Location"] == "/accounts/"
+    response = client.post("/accounts/logout/")
+    response = client.post(
+        "/accounts/login/?next=/office/", {"username": "a@example.com", "password": "pass phrase 12"}
+    )
+    assert response["Location"] == "/office/"

@@ -68,7 +68,7 @@ def _login(page, live_server, email):
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url(live_server.url + "/accounts/")  # logged in: the account page
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -89,11 +89,12 @@ def test_an_applicant_and_two_reviewers_complete_a_repair_without_javascript(bro
     assert case.tracking_no in page.content()
 
     _login(page, live_server, world.centre.email)
-    page.goto(f"{live_server.url}/office/cases/{case.pk}/")
-    page.get_by_role("button", name="受理", exact=True).click()
+    assert page.goto(f"{live_server.url}/office/cases/{case.pk}/").status == 200
+    page.locator("form:has(input[name=to][value=accepted]) button[type=submit]").click()
+    page.wait_for_load_state()
     _login(page, live_server, world.market_reviewer.email)
-    page.goto(f"{live_server.url}/office/cases/{case.pk}/")
-    page.get_by_role("button", name="予以修复").click()
+    assert page.goto(f"{live_server.url}/office/cases/{case.pk}/").status == 200
+    page.locator("form:has(input[name=to][value=repaired]) button[type=submit]").click()
     page.wait_for_load_state()
     case.refresh_from_db()
     assert case.status == Status.REPAIRED
