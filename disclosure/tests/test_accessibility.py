@@ -33,7 +33,10 @@ def _browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+# Function scope: pytest-django reorders transactional tests across modules,
+# so module-scoped Playwright instances (other apps import this fixture)
+# would overlap, and a second sync Playwright in one thread hangs.
+@pytest.fixture
 def browser():
     missing = _browser_missing()
     if missing:
