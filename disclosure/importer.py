@@ -679,6 +679,16 @@ class _Writer:
             "DO UPDATE SET " + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in update) if update else "DO NOTHING"
         )
         with self.db.cursor() as cursor:
+            if self.postgres and new_only:
+                return self._copy_new(
+                    cursor,
+                    model=model,
+                    columns=columns,
+                    rows=rows,
+                    created_events=created_events,
+                    returning=returning,
+                    returning_for=returning_for,
+                )
             if self.postgres:
                 temp = qn(f"_import_{table}")
                 if temp not in self._temp_tables:
@@ -789,6 +799,57 @@ class _Writer:
                         row[i] = json.loads(row[i])
                 rows[n] = tuple(row)
         return rows
+
+    def _copy_new(
+        self,
+        cursor: Any,
+        *,
+        model: type[Model],
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        created_events: _CreatedEvents | None,
+        returning: Sequence[str],
+        returning_for: Sequence[str] | None,
+    ) -> list[tuple[Any, ...]]:
+        """upsert() of rows none of which is stored (PostgreSQL).
+
+        Ids come from the sequence, so the rows go by COPY straight into the
+        table (no temporary table, no INSERT … SELECT, no RETURNING) and the
+        "created" events are one INSERT over two arrays.
+        """
+        pk = model._meta.pk.column
+        ids = self.allocate_ids(model, len(rows))
+        self._copy(cursor, model._meta.db_table, (pk, *columns), [(i, *row) for i, row in zip(ids, rows, strict=True)])
+        at = {name: n for n, name in enumerate(columns)}
+        source_at = at["source_id"]
+        if created_events is not None and created_events.source_ids:
+            created = set(created_events.source_ids)
+            subject_at = at["subject_id"]
+            fk_ids: list[int] = []
+            subject_ids: list[int] = []
+            for i, row in zip(ids, rows, strict=True):
+                if row[source_at] in created:
+                    fk_ids.append(i)
+                    subject_ids.append(row[subject_at])
+            event_columns, event_defaults = self._complete(
+                DisclosureEvent, (created_events.fk_column, "subject_id", *created_events.values)
+            )
+            qn = self.ops.quote_name
+            placeholders = ", ".join(["%s"] * (len(event_columns) - 2))
+            cursor.execute(
+                f"INSERT INTO {qn(DisclosureEvent._meta.db_table)} ({', '.join(qn(c) for c in event_columns)}) "
+                f"SELECT t.fk, t.subject_id, {placeholders} "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS t(fk, subject_id)",
+                [*created_events.values.values(), *event_defaults, fk_ids, subject_ids],
+            )
+        if not returning:
+            return []
+        wanted = None if returning_for is None else set(returning_for)
+        return [
+            tuple(i if c == pk else row[at[c]] for c in returning)
+            for i, row in zip(ids, rows, strict=True)
+            if wanted is None or row[source_at] in wanted
+        ]
 
     def allocate_ids(self, model: type[Model], count: int) -> list[int]:
         """`count` fresh primary keys from the table's sequence (PostgreSQL)."""
