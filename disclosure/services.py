@@ -149,12 +149,16 @@ def category_update_rules(*, category: Category, actor: str = "", batch_size: in
 
 
 def category_recompute_records(*, category: Category, batch_size: int = 2000, actor: str = "") -> int:
-    """Recompute the stored dates; each record whose period moved gets an event."""
-    changed: list[Record] = []
+    """Recompute the stored dates; each record whose period moved gets an
+    `updated` event carrying its previous version, so that agencies learn
+    that a record stopped (or started) being disclosed under the new rules."""
+    changed: list[tuple[Record, dict[str, Any]]] = []
     count = 0
 
     def flush() -> None:
-        Record.objects.bulk_update(changed, ["publishable", "disclosure_until", "repairable_from"])
+        Record.objects.bulk_update(
+            [record for record, _ in changed], ["publishable", "disclosure_until", "repairable_from"]
+        )
         DisclosureEvent.objects.bulk_create(
             DisclosureEvent(
                 record=record,
@@ -163,26 +167,21 @@ def category_recompute_records(*, category: Category, batch_size: int = 2000, ac
                 effective_on=periods.today(),
                 actor=actor,
                 note=f"catalogue rules of {category.code} changed",
+                before=before,
             )
-            for record in changed
+            for record, before in changed
         )
 
-    records = Record.objects.filter(category=category).only(
-        "id",
-        "subject_id",
-        "severity",
-        "decided_on",
-        "valid_until",
-        "publishable",
-        "disclosure_until",
-        "repairable_from",
-    )
-    for record in records.iterator(chunk_size=batch_size):
-        old = (record.publishable, record.disclosure_until, record.repairable_from)
+    for record in Record.objects.filter(category=category).iterator(chunk_size=batch_size):
+        before = snapshot(record)
         record.category = category
         record.apply_catalogue()
-        if (record.publishable, record.disclosure_until, record.repairable_from) != old:
-            changed.append(record)
+        if (record.publishable, record.disclosure_until, record.repairable_from) != (
+            before["publishable"],
+            before["disclosure_until"] and dt.date.fromisoformat(before["disclosure_until"]),
+            before["repairable_from"] and dt.date.fromisoformat(before["repairable_from"]),
+        ):
+            changed.append((record, before))
         if len(changed) >= batch_size:
             flush()
             count += len(changed)

@@ -60,3 +60,16 @@ def test_the_deployment_checklist_is_clean_in_production_settings(tmp_path):
         VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_are_in_chinese_even_when_the_browser_asks_for_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_turns_the_pages_into_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    assert response.headers["Content-Language"] == "en"
+    assert client.get("/").headers["Content-Language"] == "en"

@@ -132,7 +132,9 @@ def test_existing_records_follow_when_staff_change_a_categorys_periods():
     assert record.disclosure_until == D(2026, 4, 1)
     assert record.repairable_from == D(2025, 11, 2)
     assert not disclosed(record, D(2026, 6, 1))
-    assert record.events.get().action == "updated"
+    event = record.events.get()
+    assert event.action == "updated"
+    assert event.before["disclosure_until"] == "2026-10-01"
 
 
 def test_a_category_cannot_disclose_minor_dishonesty_for_more_than_three_months():
