@@ -953,14 +953,12 @@ class _Importer:
 
     # Subjects ----------------------------------------------------------------
 
-    def _subjects(self, rows: list[ParsedRow]) -> tuple[dict[tuple[str, str], int], Callable[[], None]]:
-        """The batch's subject ids by key, and the job that creates or updates them.
+    def _read_subjects(self, rows: list[ParsedRow]) -> _SubjectPlan:
+        """Database reads for the batch's subjects: stored ones, ids for new ones.
 
-        A changed name replaces Subject.name and is kept as a former name.
         On PostgreSQL new subjects get ids from the sequence here and are
         written later, by the batch's write job, so that the main thread
-        need not wait for the insert (see records_import); elsewhere the
-        subjects are written at once and the job does nothing.
+        need not wait for the insert (see records_import).
         """
         latest: dict[tuple[str, str], ParsedRow] = {}
         names: dict[tuple[str, str], list[str]] = {}
@@ -984,12 +982,23 @@ class _Importer:
                 existing[("p", values[2])] = values
 
         ids: dict[tuple[str, str], int] = {}
+        if self.writer.postgres:
+            new_keys = [key for key in latest if key not in existing and key not in seen]
+            ids.update(zip(new_keys, self.writer.allocate_ids(Subject, len(new_keys)), strict=True))
+        return _SubjectPlan(latest=latest, names=names, existing=existing, ids=ids)
+
+    def _subjects(self, plan: _SubjectPlan) -> tuple[dict[tuple[str, str], int], Callable[[], None]]:
+        """The batch's subject ids by key, and the job that creates or updates them.
+
+        A changed name replaces Subject.name and is kept as a former name.
+        No database access on PostgreSQL (the job writes); elsewhere the
+        subjects are written at once and the job does nothing.
+        """
+        latest, names, existing, ids = plan.latest, plan.names, plan.existing, plan.ids
+        seen = self.subjects_seen
         deferred = self.writer.postgres
         # Sorted so that concurrent imports lock subject rows in the same order.
         keys = sorted(latest)
-        if deferred:
-            new_keys = [key for key in keys if key not in existing and key not in seen]
-            ids.update(zip(new_keys, self.writer.allocate_ids(Subject, len(new_keys)), strict=True))
         state: dict[tuple[str, str], tuple[str, str, str, str]] = {}  # after this batch
         former: list[tuple[tuple[str, str], str]] = []
         upserts: dict[str, list[tuple[Any, ...]]] = {"u": [], "p": []}
@@ -1358,7 +1367,7 @@ class _Importer:
         )
 
     def read_batch(self, batch: list[ParsedRow]) -> _Prepared:
-        """Database reads and subject writes of a batch (step 1 of 2).
+        """Database reads of a batch (step 1 of 2), while no write job runs.
 
         The same source_id twice in a batch: the last row wins (and ON
         CONFLICT cannot touch one row twice in one statement).
@@ -1369,25 +1378,29 @@ class _Importer:
         rows = list(unique.values())
         self.result.unchanged += len(batch) - len(rows)
         self._authorities(rows)
-        subjects, write_subjects = self._subjects(rows)
+        subjects = self._read_subjects(rows)
         records = [r for r in rows if not r.is_listing]
         listings = [r for r in rows if r.is_listing]
         return _Prepared(
             records=records,
             listings=listings,
             subjects=subjects,
-            write_subjects=write_subjects,
             existing_records=self._existing(Record, records),
             existing_listings=self._existing(Listing, listings),
         )
 
     def build_batch(self, prepared: _Prepared) -> tuple[list[tuple[int, str, str]], Callable[[], None]]:
-        """Compare with what is stored (no database): late errors and the write job (step 2)."""
-        write_records = self._records(prepared.records, prepared.subjects, prepared.existing_records)
-        errors, write_listings = self._listings(prepared.listings, prepared.subjects, prepared.existing_listings)
+        """Compare with what is stored: late errors and the write job (step 2).
+
+        No database access on PostgreSQL, where it runs beside the previous
+        batch's write job; elsewhere the subjects are written here.
+        """
+        subjects, write_subjects = self._subjects(prepared.subjects)
+        write_records = self._records(prepared.records, subjects, prepared.existing_records)
+        errors, write_listings = self._listings(prepared.listings, subjects, prepared.existing_listings)
 
         def write() -> None:
-            prepared.write_subjects()
+            write_subjects()
             write_records()
             write_listings()
 
@@ -1395,11 +1408,18 @@ class _Importer:
 
 
 @dataclasses.dataclass
+class _SubjectPlan:
+    latest: dict[tuple[str, str], ParsedRow]  # the batch's last row of each subject
+    names: dict[tuple[str, str], list[str]]  # the names each subject had in the batch
+    existing: dict[tuple[str, str], tuple[Any, ...]]  # stored subjects, as read
+    ids: dict[tuple[str, str], int]  # allocated ids of new subjects (PostgreSQL)
+
+
+@dataclasses.dataclass
 class _Prepared:
     records: list[ParsedRow]
     listings: list[ParsedRow]
-    subjects: dict[tuple[str, str], int]
-    write_subjects: Callable[[], None]
+    subjects: _SubjectPlan
     existing_records: dict[str, dict[str, Any]]
     existing_listings: dict[str, dict[str, Any]]
 
