@@ -111,3 +111,31 @@ def test_the_credit_report_and_the_bulk_check_reflect_the_repair_at_once(world, 
     text = report_text()
     assert world.penalty.document_no not in text and world.tax_penalty.document_no in text
     assert "severe_dishonesty" not in lists_in_check()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_change_feed_publishes_the_repair_for_credit_service_agencies(world, client):
+    # Transactional: on PostgreSQL the feed serves only committed transactions.
+    if not _exists("/api/v1/changes/"):
+        pytest.skip("the change feed is not part of this build")
+    case = services.case_transition(
+        case=_accepted_case(world), to=Status.REPAIRED, actor=world.market_reviewer, note="同意修复"
+    )
+    changes, cursor = [], ""
+    for _ in range(50):
+        page = client.get("/api/v1/changes/", {"cursor": cursor} if cursor else {}).json()
+        changes += page["results"]
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    ended = {(c["type"], c["object_id"]) for c in changes if c["action"] == "ended" and c["reason"] == "repaired"}
+    assert ("record", world.penalty.pk) in ended and ("listing", world.severe.pk) in ended
+    assert all(not c["disclosed"] for c in changes if (c["type"], c["object_id"]) in ended)
+    assert any(c["type"] == "record" and c["object_id"] == case.commitment_record_id for c in changes)
+
+
+def _accepted_case(world):
+    from repair.tests.conftest import submit
+
+    return services.case_transition(case=submit(world), to=Status.ACCEPTED, actor=world.centre)
