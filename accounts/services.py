@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -111,12 +111,14 @@ def binding_decide(
     binding.decided_by = actor
     binding.decided_at = timezone.now()
     binding.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    if approve:
-        body = _("You may now act for %(subject)s on the Credit Portal.") % {"subject": binding.subject.name}
-    else:
-        body = _("Your request to act for %(subject)s was refused. Reason: %(reason)s") % {
-            "subject": binding.subject.name,
-            "reason": reason,
-        }
-    _mail_later(to=binding.user.email, subject=_("Your request to act for a subject"), body=body)
+    # In the portal's language (Chinese), whatever language the reviewer's page is in.
+    with translation.override(settings.LANGUAGE_CODE):
+        if approve:
+            body = _("You may now act for %(subject)s on the Credit Portal.") % {"subject": binding.subject.name}
+        else:
+            body = _("Your request to act for %(subject)s was refused. Reason: %(reason)s") % {
+                "subject": binding.subject.name,
+                "reason": reason,
+            }
+        _mail_later(to=binding.user.email, subject=_("Your request to act for a subject"), body=body)
     return binding

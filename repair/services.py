@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.files import sniff_upload, stored_name
@@ -174,6 +174,12 @@ def _file_case(
         if existing is not None:
             return existing
         raise RepairError(_("One of the selected items is already part of an open application.")) from None
+    with translation.override(settings.LANGUAGE_CODE):
+        _received_mail(case, applicant)
+    return case
+
+
+def _received_mail(case: Case, applicant: AbstractBaseUser) -> None:
     _mail_later(
         to=applicant.email,
         subject=_("Your application %(tracking_no)s was received") % {"tracking_no": case.tracking_no},
@@ -190,7 +196,6 @@ def _file_case(
             "url": _case_url(case),
         },
     )
-    return case
 
 
 @transaction.atomic
@@ -359,6 +364,12 @@ def _apply_outcome(case: Case, to: str, actor: AbstractBaseUser, note: str, chan
 
 
 def _outcome_mail(case: Case) -> None:
+    # In the portal's language (Chinese), whatever language the reviewer's page is in.
+    with translation.override(settings.LANGUAGE_CODE):
+        _outcome_mail_compose(case)
+
+
+def _outcome_mail_compose(case: Case) -> None:
     texts = {
         Status.ACCEPTED: _("Your case %(tracking_no)s was accepted. A decision is due by %(due)s."),
         Status.NOT_ACCEPTED: _("Your case %(tracking_no)s was not accepted. Reason: %(reason)s"),
@@ -407,7 +418,7 @@ def case_transition(
             .get(pk=case.pk)
         )
         if to not in TRANSITIONS.get((locked.kind, locked.status), ()):
-            last = locked.events.select_related("actor").last()
+            last = locked.events.exclude(old_status=F("new_status")).select_related("actor").last()
             raise InvalidTransition(
                 _("This case is already “%(status)s” (%(who)s, %(when)s); your action was not applied.")
                 % {
@@ -478,19 +489,25 @@ def reminders_send(*, today: dt.date | None = None) -> int:
         if not addresses:
             continue
         overdue = case.due < day
-        subject_line = (_("Overdue: case %(tracking_no)s") if overdue else _("Due soon: case %(tracking_no)s")) % {
-            "tracking_no": case.tracking_no
-        }
-        body = _("Case %(tracking_no)s (%(subject)s, %(status)s) is due on %(due)s.\n\n%(url)s\n") % {
-            "tracking_no": case.tracking_no,
-            "subject": case.subject.name,
-            "status": case.get_status_display(),
-            "due": case.due.isoformat(),
-            "url": settings.SITE_URL + reverse("office:case", kwargs={"pk": case.pk}),
-        }
+        with translation.override(settings.LANGUAGE_CODE):
+            subject_line, body = _reminder_text(case, overdue)
         send_mail(subject_line, body, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=False)
         sent += 1
     return sent
+
+
+def _reminder_text(case: Case, overdue: bool) -> tuple[str, str]:
+    subject_line = (_("Overdue: case %(tracking_no)s") if overdue else _("Due soon: case %(tracking_no)s")) % {
+        "tracking_no": case.tracking_no
+    }
+    body = _("Case %(tracking_no)s (%(subject)s, %(status)s) is due on %(due)s.\n\n%(url)s\n") % {
+        "tracking_no": case.tracking_no,
+        "subject": case.subject.name,
+        "status": case.get_status_display(),
+        "due": case.due.isoformat(),
+        "url": settings.SITE_URL + reverse("office:case", kwargs={"pk": case.pk}),
+    }
+    return subject_line, body
 
 
 @transaction.atomic

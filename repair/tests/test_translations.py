@@ -38,3 +38,11 @@ def test_english_is_available(world, client, chinese_default):
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(f"/repair/check/{world.subject.uscc}/").content.decode()
     assert "Repairable now" in page and "可立即申请修复" not in page
+
+
+def test_mail_to_the_applicant_is_in_the_portal_language_whatever_the_reviewers_page_language(
+    world, submitted, chinese_default, mailoutbox, django_capture_on_commit_callbacks
+):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.case_transition(case=submitted, to="not_accepted", actor=world.centre, note="缺少缴款凭证")
+    assert "不予受理" in mailoutbox[-1].body and "缺少缴款凭证" in mailoutbox[-1].body
