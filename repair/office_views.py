@@ -96,6 +96,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can": _decisions(case, request.user),
             "correction": correction,
             "note_form": NoteForm(),
+            "missing_years": workdays.years_without_schedule(
+                {day.year for day in (case.feedback_due, case.decision_due) if day}
+            ),
             "today": periods.today(),
             "S": Status,
             "K": Kind,

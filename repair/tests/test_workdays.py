@@ -109,3 +109,12 @@ def test_staff_enter_a_year_through_the_calendar_page(world, client):
 def test_reviewers_cannot_enter_the_calendar(world, client):
     client.force_login(world.centre)
     assert client.get("/office/calendar/").status_code == 403
+
+
+def test_a_case_due_in_an_unknown_year_warns_on_its_page(world, client):
+    with time_machine.travel(dt.datetime(2026, 12, 28, 2, 0, tzinfo=dt.UTC), tick=False):
+        case = submit(world, items=[f"listing-{world.severe.pk}"])
+    assert case.feedback_due.year == 2027
+    client.force_login(world.centre)
+    page = client.get(f"/office/cases/{case.pk}/").content.decode()
+    assert "The official working-day schedule for 2027 is not known yet" in page
