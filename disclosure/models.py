@@ -472,8 +472,15 @@ class DisclosureEvent(models.Model):
     # that materialisation idempotent.
     MATERIALISED = "system:calendar"
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    # Indexed by the partial indexes event_record_idx / event_listing_idx
+    # below: each event has one of the two, and indexing the NULLs of the
+    # other would only slow every insert down.
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, null=True, blank=True, related_name="events", db_index=False
+    )
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, null=True, blank=True, related_name="events", db_index=False
+    )
     # No single-column index: event_subject_idx (subject, -id) serves lookups
     # by subject and the CASCADE on deleting one.
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="events", db_index=False)
@@ -518,6 +525,9 @@ class DisclosureEvent(models.Model):
         indexes = [
             # A subject's history (Atom feed, subject page).
             models.Index(fields=["subject", "-id"], name="event_subject_idx"),
+            # A record's or listing's history, and CASCADE deletes.
+            models.Index(fields=["record"], condition=Q(record__isnull=False), name="event_record_idx"),
+            models.Index(fields=["listing"], condition=Q(listing__isnull=False), name="event_listing_idx"),
             # The change feed: WHERE (txid, id) > cursor ORDER BY txid, id.
             models.Index(fields=["txid", "id"], name="event_feed_order_idx"),
         ]
