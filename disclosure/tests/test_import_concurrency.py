@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
+from disclosure import importer
 from disclosure.models import DisclosureEvent, ImportRun, Listing, Record, Subject
 from disclosure.tests.import_helpers import (
     catalogue,  # noqa: F401
@@ -80,3 +81,50 @@ def test_concurrent_imports_of_two_sources_share_subjects_without_duplicates(tmp
     assert results == [0, 0]
     assert Record.objects.count() == 600
     assert Subject.objects.count() == 80
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("catalogue")
+def test_a_subject_another_import_creates_meanwhile_gets_this_imports_records(tmp_path, monkeypatch):
+    """The subject appears, committed by someone else, between this import's
+    lookup and its write: its records and events still point at that subject."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: ids from the sequence, INSERT … ON CONFLICT")
+    code = make_uscc(7)
+    path = write_csv(
+        tmp_path / "late.csv", [penalty("1", uscc=code), penalty("2", uscc=code, subject_name="新名称有限公司")]
+    )
+    looked_up = importer._Importer._read_subjects
+    raced: list[bool] = []
+    other_pk: list[int] = []
+
+    def look_up_then_lose_the_race(self, rows):
+        plan = looked_up(self, rows)
+        if not raced:
+            raced.append(True)
+
+            def create() -> None:
+                try:
+                    other_pk.append(
+                        Subject.objects.create(
+                            uscc=code, name="别处导入的名称", search_name="别处导入的名称", subject_type="enterprise"
+                        ).pk
+                    )
+                finally:
+                    connection.close()
+
+            other = threading.Thread(target=create)
+            other.start()
+            other.join()
+        return plan
+
+    monkeypatch.setattr(importer._Importer, "_read_subjects", look_up_then_lose_the_race)
+
+    assert run_import(path, "--batch-size", "1")[0] == 0
+
+    subject = Subject.objects.get(uscc=code)
+    assert [subject.pk] == other_pk
+    assert subject.name == "新名称有限公司"
+    assert list(Record.objects.values_list("subject_id", flat=True)) == [subject.pk, subject.pk]
+    assert set(DisclosureEvent.objects.values_list("subject_id", flat=True)) == {subject.pk}
