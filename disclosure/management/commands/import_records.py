@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from disclosure.importer import ImportFileError, records_import
+from disclosure.importer import DEFAULT_BATCH_SIZE, ImportFileError, records_import
 
 
 class Command(BaseCommand):
@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="a .csv, .jsonl or .ndjson file")
         parser.add_argument("--source", help="source name (default: the file's stem)")
         parser.add_argument("--progress", action="store_true", help="report progress even when stderr is no terminal")
-        parser.add_argument("--batch-size", type=int, default=5000, help="rows per batch (default 5000)")
+        parser.add_argument(
+            "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"rows per batch (default {DEFAULT_BATCH_SIZE})"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         show_progress = options["progress"] or sys.stderr.isatty()
