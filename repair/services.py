@@ -235,6 +235,9 @@ def repair_application_submit(
         if item is None:
             raise RepairError(_("One of the selected items is not disclosed about this subject."))
         if item.state == Repairability.IN_CASE:
+            # The same form submitted twice at once: the other request filed it meanwhile.
+            if existing := Case.objects.filter(applicant=applicant, submission_token=token).first():
+                return existing
             raise RepairError(_("One of the selected items is already part of an open application."))
         if item.state == Repairability.LATER:
             raise RepairError(
@@ -288,6 +291,8 @@ def objection_submit(
     if not statement.strip():
         raise RepairError(_("Explain the objection."))
     if record.subject_id != subject.pk or record.pk not in {r.pk for r in records_objectable(subject=subject)}:
+        if existing := Case.objects.filter(applicant=applicant, submission_token=token).first():
+            return existing  # the same form submitted twice at once
         raise RepairError(_("This record is not disclosed about this subject, or it is already under review."))
     checked = _check_uploads(evidence)
     return _file_case(
