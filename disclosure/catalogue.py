@@ -78,6 +78,11 @@ CATEGORIES = [
     },
 ]
 
+# Months on a list before an exit by repair can be applied for (NDRC Order
+# 36: one year for the severe dishonesty list; a procurement ban runs at least
+# one year). Lists not named here can be left as soon as the subject corrects.
+LIST_REPAIR_MIN_MONTHS = {"severe_dishonesty": 12, "procurement_violation": 12}
+
 LISTS = [
     (
         "severe_dishonesty",
@@ -152,5 +157,11 @@ def install_defaults(Category, CreditList) -> None:  # noqa: N803 (historical or
                 "legal_basis": basis,
                 "exit_rules": rules,
                 "ordering": ordering,
+                **(
+                    {"repair_min_months": LIST_REPAIR_MIN_MONTHS.get(code, 0)}
+                    # Migration 0003 runs before the field exists (0007).
+                    if any(field.name == "repair_min_months" for field in CreditList._meta.fields)
+                    else {}
+                ),
             },
         )

@@ -332,6 +332,11 @@ class CreditList(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     exit_rules = models.TextField(_("exit rules"), blank=True)
     repairable = models.BooleanField(_("exit by credit repair"), default=True)
+    repair_min_months = models.PositiveSmallIntegerField(
+        _("months on the list before repair"),
+        default=0,
+        help_text=_("Minimum period (NDRC Order 36): repair can be applied for from the day after it."),
+    )
     ordering = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -422,6 +427,14 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} @ {self.credit_list}"
+
+    @property
+    def repairable_from(self) -> dt.date | None:
+        """First day an exit by credit repair may be applied for, or None when
+        the list is not left through repair (e.g. court decisions)."""
+        if not self.credit_list.repairable:
+            return None
+        return periods.repairable_from(self.entered_on, self.credit_list.repair_min_months)
 
 
 class ImportRun(models.Model):

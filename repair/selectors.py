@@ -82,10 +82,12 @@ def subject_repair_check(*, subject: Subject, at: dt.date | None = None) -> list
             continue
         if listing.pk in by_listing:
             items.append(CheckItem(None, listing, Repairability.IN_CASE, case=by_listing[listing.pk]))
-        elif not listing.credit_list.repairable:
+        elif listing.repairable_from is None:
             items.append(CheckItem(None, listing, Repairability.NEVER))
+        elif listing.repairable_from > day:
+            items.append(CheckItem(None, listing, Repairability.LATER, repairable_from=listing.repairable_from))
         else:
-            items.append(CheckItem(None, listing, Repairability.NOW))
+            items.append(CheckItem(None, listing, Repairability.NOW, repairable_from=listing.repairable_from))
     return items
 
 
