@@ -172,3 +172,17 @@ class OfficialYearForm(forms.Form):
 
     def clean_workdays(self) -> list[dt.date]:
         return _parse_days(self.cleaned_data["workdays"])
+
+
+class TimelinessForm(forms.Form):
+    """The decision-date range of the 双公示 timeliness report."""
+
+    decided_from = forms.DateField(label=_("Decided from"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_to = forms.DateField(label=_("Decided until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("decided_from"), data.get("decided_to")
+        if start and end and start > end:
+            self.add_error("decided_to", _("The end of the range is before its start."))
+        return data

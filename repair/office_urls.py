@@ -12,5 +12,6 @@ urlpatterns = [
     path("cases/<int:pk>/transition/", office_views.transition, name="transition"),
     path("cases/<int:pk>/note/", office_views.add_note, name="note"),
     path("calendar/", office_views.calendar, name="calendar"),
+    path("timeliness/", office_views.timeliness, name="timeliness"),
     path("bindings/", include("accounts.office_urls")),
 ]

@@ -7,6 +7,8 @@ PermissionDenied, and services.case_transition() checks the actor.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -18,8 +20,9 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import staff_authority
 from disclosure import periods
 from repair import selectors, services, workdays
-from repair.forms import CorrectionForm, DecisionForm, NoteForm, OfficialYearForm, QueueFilterForm
+from repair.forms import CorrectionForm, DecisionForm, NoteForm, OfficialYearForm, QueueFilterForm, TimelinessForm
 from repair.models import Kind, OfficialYear, Status
+from repair.timeliness import DEADLINE_WORKDAYS, publication_timeliness
 
 
 def _staff(view):
@@ -188,4 +191,22 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "years": years,
             "entered": OfficialYear.objects.select_related("entered_by").prefetch_related("days"),
         },
+    )
+
+
+@login_required
+@permission_required("repair.view_all_cases", raise_exception=True)
+def timeliness(request: HttpRequest) -> HttpResponse:
+    """双公示 timeliness: licences and penalties published within 7 working days."""
+    today = periods.today()
+    form = TimelinessForm(request.GET or {"decided_from": today - dt.timedelta(days=90), "decided_to": today})
+    rows = []
+    if form.is_valid():
+        rows = publication_timeliness(
+            decided_from=form.cleaned_data["decided_from"], decided_to=form.cleaned_data["decided_to"]
+        )
+    return render(
+        request,
+        "repair/office/timeliness.html",
+        {"form": form, "rows": rows, "deadline": DEADLINE_WORKDAYS},
     )
