@@ -921,6 +921,8 @@ _EVENT_COLUMNS = (
     "note",
     "before",
 )
+# Provenance columns written with every record and listing (_Importer._bookkeeping).
+_BOOKKEEPING = ("source", "source_id", "arrived_at", "import_run_id", "created_at", "updated_at")
 
 
 def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
@@ -1188,53 +1190,16 @@ class _Importer:
                 before = None if old is None else _snapshot({k: v for k, v in old.items() if k != "id"})
                 events.append((row.source_id, subject_id, DisclosureEvent.Action.ENDED, end_reason, ended_on, before))
             writes.append(
-                (
-                    *content[:-1],
-                    row.extra_json,
-                    *derived,
-                    ended_on,
-                    end_reason,
-                    self.source,
-                    row.source_id,
-                    self.now,
-                    self.run.pk,
-                    self.now,
-                    self.now,
-                )
+                (*content[:-1], row.extra_json, *derived, ended_on, end_reason, *self._bookkeeping(row.source_id))
             )
-        columns = (
-            *_RECORD_CONTENT,
-            *_RECORD_DERIVED,
-            *_RECORD_END,
-            "source",
-            "source_id",
-            "arrived_at",
-            "import_run_id",
-            "created_at",
-            "updated_at",
+        return self._write_job(
+            model=Record,
+            columns=(*_RECORD_CONTENT, *_RECORD_DERIVED, *_RECORD_END),
+            writes=writes,
+            created=created,
+            events=events,
+            new_only=not existing,
         )
-        # arrived_at and created_at keep their first values (双公示 timeliness).
-        update = (*_RECORD_CONTENT, *_RECORD_DERIVED, *_RECORD_END, "import_run_id", "updated_at")
-
-        # Rows not stored yet (the whole batch, on a first import) need no
-        # ON CONFLICT: imports of a source are serialised (_lock_source).
-        new_only = not existing
-
-        def write() -> None:
-            returned = self.writer.upsert(
-                model=Record,
-                columns=columns,
-                rows=self._remap(writes, 0),
-                conflict=("source", "source_id"),
-                update=update,
-                returning=("source_id", "id"),
-                created_events=self._created_events("record_id", self._remap(created, 1)),
-                returning_for=[event[0] for event in events],
-                new_only=new_only,
-            )
-            self._events(self._remap(events, 1), dict(returned), record=True)
-
-        return write
 
     def _listings(
         self, rows: list[ParsedRow], subjects: dict[tuple[str, str], int], existing: dict[str, dict[str, Any]]
@@ -1283,49 +1248,56 @@ class _Importer:
                 self.result.ended += 1
                 before = None if old is None else _snapshot({k: v for k, v in old.items() if k != "id"})
                 events.append((row.source_id, subject_id, DisclosureEvent.Action.ENDED, exit_reason, exited_on, before))
-            writes.append(
-                (
-                    *content[:-1],
-                    row.extra_json,
-                    exited_on,
-                    exit_reason,
-                    self.source,
-                    row.source_id,
-                    self.now,
-                    self.run.pk,
-                    self.now,
-                    self.now,
-                )
-            )
-        columns = (
-            *_LISTING_CONTENT,
-            *_LISTING_END,
-            "source",
-            "source_id",
-            "arrived_at",
-            "import_run_id",
-            "created_at",
-            "updated_at",
+            writes.append((*content[:-1], row.extra_json, exited_on, exit_reason, *self._bookkeeping(row.source_id)))
+        return errors, self._write_job(
+            model=Listing,
+            columns=(*_LISTING_CONTENT, *_LISTING_END),
+            writes=writes,
+            created=created,
+            events=events,
+            new_only=not existing,
         )
-        update = (*_LISTING_CONTENT, *_LISTING_END, "import_run_id", "updated_at")
 
-        new_only = not existing
+    def _bookkeeping(self, source_id: str) -> tuple[Any, ...]:
+        """Values of _BOOKKEEPING for one row."""
+        return (self.source, source_id, self.now, self.run.pk, self.now, self.now)
+
+    def _write_job(
+        self,
+        *,
+        model: type[Record] | type[Listing],
+        columns: tuple[str, ...],
+        writes: list[tuple[Any, ...]],
+        created: list[tuple[str, int]],
+        events: list[tuple[str, int, str, str, dt.date, dict[str, Any] | None]],
+        new_only: bool,
+    ) -> Callable[[], None]:
+        """The batch's write of records or listings and their events, as a job.
+
+        `new_only`: rows not stored yet (the whole batch, on a first import)
+        need no ON CONFLICT, as imports of a source are serialised
+        (_lock_source). arrived_at and created_at keep their first values on
+        update (双公示 timeliness).
+        """
+        is_record = model is Record
 
         def write() -> None:
             returned = self.writer.upsert(
-                model=Listing,
-                columns=columns,
+                model=model,
+                columns=(*columns, *_BOOKKEEPING),
                 rows=self._remap(writes, 0),
                 conflict=("source", "source_id"),
-                update=update,
+                update=(*columns, "import_run_id", "updated_at"),
                 returning=("source_id", "id"),
-                created_events=self._created_events("listing_id", self._remap(created, 1)),
+                created_events=self._created_events(
+                    "record_id" if is_record else "listing_id", self._remap(created, 1)
+                ),
                 returning_for=[event[0] for event in events],
                 new_only=new_only,
             )
-            self._events(self._remap(events, 1), dict(returned), record=False)
+            self._events(self._remap(events, 1), dict(returned), record=is_record)
 
-        return errors, write
+        return write
 
     def _created_events(self, fk_column: str, created: list[tuple[str, int]]) -> _CreatedEvents:
         return _CreatedEvents(
