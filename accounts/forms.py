@@ -6,7 +6,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from accounts import selectors
 from disclosure import selectors as disclosure_selectors
 from disclosure.search import InvalidCode, normalize_code, validate_uscc
 
@@ -52,6 +51,8 @@ class BindingRequestForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
+    subject = None
+
     def clean(self):
         data = super().clean()
         uscc, number = data.get("uscc", "").strip(), data.get("identity_number", "").strip()
@@ -74,10 +75,9 @@ class BindingRequestForm(forms.Form):
         if not data.get("person_name", "").strip():
             self.add_error("person_name", _("Enter your name as on the identity card."))
             return data
-        self.subject = selectors.person_subject_get(identity_number=number, name=data["person_name"])
-        if self.subject is None:
-            # The same answer whether the number or the name is wrong.
-            self.add_error(None, _("The portal holds no records about a person with this identity number and name."))
+        # Whether the portal holds this person is not looked up here: the
+        # answer must be the same either way (accounts.services).
+        data["identity_number"] = number
         return data
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.files import private_storage
+from disclosure.models import mask_identity_number
 
 
 class StaffProfile(models.Model):
@@ -44,7 +45,16 @@ class SubjectBinding(models.Model):
         REFUSED = "refused", _("Refused")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bindings")
-    subject = models.ForeignKey("disclosure.Subject", on_delete=models.PROTECT, related_name="bindings")
+    # Empty for a natural person's claim that matches nobody the portal holds:
+    # the request is filed all the same, so that the form never tells whether
+    # an identity number and name are held (staff decide from the proof).
+    subject = models.ForeignKey(
+        "disclosure.Subject", on_delete=models.PROTECT, null=True, blank=True, related_name="bindings"
+    )
+    # A natural person's claim as typed (normalised): shown masked to the user,
+    # matched against the portal's subjects only by staff.
+    claimed_identity_number = models.CharField(_("identity number claimed"), max_length=18, blank=True)
+    claimed_name = models.CharField(_("name claimed"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     proof = models.FileField(_("proof"), storage=private_storage, upload_to="proof/")
     proof_type = models.CharField(max_length=40)
@@ -71,6 +81,20 @@ class SubjectBinding(models.Model):
                 condition=Q(status__in=["pending", "approved", "refused"]), name="binding_status_valid"
             ),
             models.CheckConstraint(condition=~Q(status="refused") | ~Q(reason=""), name="binding_refusal_has_reason"),
+            # One live claim per user and identity number, whatever it matches.
+            models.UniqueConstraint(
+                fields=["user", "claimed_identity_number"],
+                condition=Q(status__in=["pending", "approved"]) & ~Q(claimed_identity_number=""),
+                name="binding_one_live_claim_per_user_number",
+            ),
+            # A request names a subject or is a person's claim; only a request
+            # with a subject can be approved.
+            models.CheckConstraint(
+                condition=Q(subject__isnull=False) | ~Q(claimed_identity_number=""), name="binding_subject_or_claim"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(subject__isnull=False), name="binding_approved_has_subject"
+            ),
         ]
         indexes = [
             # The staff queue of pending requests, oldest first.
@@ -78,4 +102,12 @@ class SubjectBinding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.subject}"
+        return f"{self.user} → {self.subject or self.masked_claimed_identity_number}"
+
+    @property
+    def is_person_claim(self) -> bool:
+        return bool(self.claimed_identity_number)
+
+    @property
+    def masked_claimed_identity_number(self) -> str:
+        return mask_identity_number(self.claimed_identity_number)

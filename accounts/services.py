@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from accounts import selectors
 from accounts.files import sniff_upload, stored_name
 from accounts.models import SubjectBinding
 from disclosure.models import Subject
@@ -70,26 +73,73 @@ def user_verify_email(*, uidb64: str, token: str) -> AbstractBaseUser:
     return user
 
 
-@transaction.atomic
-def binding_request(*, user: AbstractBaseUser, subject: Subject, proof: UploadedFile) -> SubjectBinding:
-    """Ask to act for a subject; the proof (e.g. business licence) is checked by content."""
+_LIVE = [SubjectBinding.Status.PENDING, SubjectBinding.Status.APPROVED]
+
+
+def _check_request_rate(user: AbstractBaseUser) -> None:
+    """At most BINDING_REQUESTS_PER_DAY requests per account in 24 hours.
+
+    The user row is locked so that simultaneous submits count each other.
+    """
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    since = timezone.now() - dt.timedelta(days=1)
+    if SubjectBinding.objects.filter(user=user, requested_at__gte=since).count() >= settings.BINDING_REQUESTS_PER_DAY:
+        raise AccountError(
+            _("You have sent %(n)d requests in the last 24 hours, the most allowed. Please try again tomorrow.")
+            % {"n": settings.BINDING_REQUESTS_PER_DAY}
+        )
+
+
+def _file_request(binding: SubjectBinding, proof: UploadedFile, duplicate_message: str) -> SubjectBinding:
     try:
         mime = sniff_upload(proof)
     except ValidationError as exc:
         raise AccountError(" ".join(exc.messages)) from None
-    if SubjectBinding.objects.filter(
-        user=user, subject=subject, status__in=[SubjectBinding.Status.PENDING, SubjectBinding.Status.APPROVED]
-    ).exists():
-        raise AccountError(_("You have already asked to act for this subject."))
-    binding = SubjectBinding(user=user, subject=subject, proof_type=mime, proof_name=proof.name[:255])
+    binding.proof_type, binding.proof_name = mime, proof.name[:255]
     binding.proof.save(stored_name("proof", mime), proof, save=False)
     try:
         with transaction.atomic():
             binding.save()
     except IntegrityError:
         binding.proof.delete(save=False)
-        raise AccountError(_("You have already asked to act for this subject.")) from None
+        raise AccountError(duplicate_message) from None
     return binding
+
+
+@transaction.atomic
+def binding_request(*, user: AbstractBaseUser, subject: Subject, proof: UploadedFile) -> SubjectBinding:
+    """Ask to act for a subject; the proof (e.g. business licence) is checked by content."""
+    _check_request_rate(user)
+    duplicate = _("You have already asked to act for this subject.")
+    if SubjectBinding.objects.filter(user=user, subject=subject, status__in=_LIVE).exists():
+        raise AccountError(duplicate)
+    return _file_request(SubjectBinding(user=user, subject=subject), proof, duplicate)
+
+
+@transaction.atomic
+def binding_request_person(
+    *, user: AbstractBaseUser, identity_number: str, name: str, proof: UploadedFile
+) -> SubjectBinding:
+    """A natural person asks to act for their own data (identity card as proof).
+
+    The request is filed the same way whether or not the portal holds a person
+    with this identity number and name, and the user is told the same thing:
+    an answer that differed would let anyone recover a full identity number
+    from the masked one shown in public (6 + 4 characters). Staff see the
+    match and decide from the identity card.
+    """
+    _check_request_rate(user)
+    number, name = identity_number.strip().upper(), name.strip()
+    duplicate = _("You have already asked to act for the data of this identity number.")
+    if SubjectBinding.objects.filter(user=user, claimed_identity_number=number, status__in=_LIVE).exists():
+        raise AccountError(duplicate)
+    binding = SubjectBinding(
+        user=user,
+        subject=selectors.person_subject_get(identity_number=number, name=name),
+        claimed_identity_number=number,
+        claimed_name=name,
+    )
+    return _file_request(binding, proof, duplicate)
 
 
 @transaction.atomic
@@ -106,18 +156,30 @@ def binding_decide(
     reason = reason.strip()
     if not approve and not reason:
         raise AccountError(_("A refusal needs a reason."))
+    if approve and binding.subject is None:
+        # A person imported since the request was filed matches now.
+        binding.subject = selectors.person_subject_get(
+            identity_number=binding.claimed_identity_number, name=binding.claimed_name
+        )
+        if binding.subject is None:
+            raise AccountError(
+                _("The portal holds no person with this identity number and name: refuse the request, saying so.")
+            )
     binding.status = SubjectBinding.Status.APPROVED if approve else SubjectBinding.Status.REFUSED
     binding.reason = reason
     binding.decided_by = actor
     binding.decided_at = timezone.now()
-    binding.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    binding.save(update_fields=["subject", "status", "reason", "decided_by", "decided_at"])
     # In the portal's language (Chinese), whatever language the reviewer's page is in.
     with translation.override(settings.LANGUAGE_CODE):
+        # A refused person's claim names only what the user typed: the refusal
+        # must not confirm whom the portal holds.
+        named = binding.claimed_name if binding.is_person_claim else binding.subject.name
         if approve:
             body = _("You may now act for %(subject)s on the Credit Portal.") % {"subject": binding.subject.name}
         else:
             body = _("Your request to act for %(subject)s was refused. Reason: %(reason)s") % {
-                "subject": binding.subject.name,
+                "subject": named,
                 "reason": reason,
             }
         _mail_later(to=binding.user.email, subject=_("Your request to act for a subject"), body=body)

@@ -42,8 +42,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request.POST or None, request.FILES or None, initial={"uscc": request.GET.get("uscc", "")[:40]}
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.binding_request(user=request.user, subject=form.subject, proof=form.cleaned_data["proof"])
+            if form.subject is not None:
+                services.binding_request(user=request.user, subject=form.subject, proof=data["proof"])
+            else:
+                services.binding_request_person(
+                    user=request.user,
+                    identity_number=data["identity_number"],
+                    name=data["person_name"],
+                    proof=data["proof"],
+                )
         except services.AccountError as exc:
             form.add_error(None, str(exc))
         else:

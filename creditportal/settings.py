@@ -182,6 +182,8 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+# Requests to act for a subject one account may file in 24 hours.
+BINDING_REQUESTS_PER_DAY = envint("BINDING_REQUESTS_PER_DAY", "5")
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

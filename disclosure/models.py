@@ -52,6 +52,13 @@ class ExitReason(models.TextChoices):
     CORRECTED = "corrected", _("Corrected or withdrawn after an objection")
 
 
+def mask_identity_number(number: str) -> str:
+    """All but the first 6 and last 4 characters hidden (DESIGN.md)."""
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
 def new_public_key() -> str:
     return secrets.token_hex(8)
 
@@ -106,11 +113,7 @@ class Subject(models.Model):
 
     @property
     def masked_identity_number(self) -> str:
-        """All but the first 6 and last 4 characters hidden (DESIGN.md)."""
-        number = self.identity_number or ""
-        if len(number) <= 10:
-            return "*" * len(number)
-        return number[:6] + "*" * (len(number) - 10) + number[-4:]
+        return mask_identity_number(self.identity_number or "")
 
 
 class SubjectFormerName(models.Model):
