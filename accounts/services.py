@@ -148,7 +148,9 @@ def binding_decide(
 ) -> SubjectBinding:
     """Approve or refuse a pending binding; who and when are recorded on it."""
     # Lock: two reviewers deciding the same request must not both win.
-    binding = SubjectBinding.objects.select_for_update().select_related("user", "subject").get(pk=binding.pk)
+    binding = (
+        SubjectBinding.objects.select_for_update(of=("self",)).select_related("user", "subject").get(pk=binding.pk)
+    )
     if binding.status != SubjectBinding.Status.PENDING:
         raise AccountError(_("This request has already been decided."))
     if binding.user_id == actor.pk:
