@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts import selectors
@@ -35,8 +35,13 @@ def _mail_later(*, to: str, subject: str, body: str) -> None:
 
 
 @transaction.atomic
-def user_register(*, email: str, password: str) -> AbstractBaseUser:
-    """An inactive user whose e-mail must be verified before logging in."""
+def user_register(*, email: str, password: str, next_url: str = "") -> AbstractBaseUser:
+    """An inactive user whose e-mail must be verified before logging in.
+
+    `next_url` (a path on this site, already checked by the caller) rides
+    along in the confirmation link, so that a visitor who registered on the
+    way to a repair application lands there after logging in.
+    """
     User = get_user_model()
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
@@ -48,6 +53,8 @@ def user_register(*, email: str, password: str) -> AbstractBaseUser:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = settings.SITE_URL + reverse("accounts:verify", kwargs={"uidb64": uid, "token": token})
+    if next_url:
+        link += "?" + urlencode({"next": next_url})
     _mail_later(
         to=email,
         subject=_("Confirm your e-mail address for the Credit Portal"),
@@ -179,6 +186,8 @@ def binding_decide(
         named = binding.claimed_name if binding.is_person_claim else binding.subject.name
         if approve:
             body = _("You may now act for %(subject)s on the Credit Portal.") % {"subject": binding.subject.name}
+            link = settings.SITE_URL + reverse("repair:check", args=[binding.subject.key])
+            body += "\n\n" + _("What can be repaired, and the application: %(link)s") % {"link": link}
         else:
             body = _("Your request to act for %(subject)s was refused. Reason: %(reason)s") % {
                 "subject": named,

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,16 +17,34 @@ from accounts.forms import BindingDecisionForm, BindingRequestForm, Registration
 from accounts.models import SubjectBinding
 
 
+def _next_url(request: HttpRequest) -> str:
+    """Where the visitor was going (`next`), if it is a path on this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url[:500]
+    return ""
+
+
+def _with_next(url: str, next_url: str, **params: str) -> str:
+    params = {name: value for name, value in params.items() if value}
+    if next_url:
+        params["next"] = next_url
+    return f"{url}?{urlencode(params)}" if params else url
+
+
 def register(request: HttpRequest) -> HttpResponse:
+    next_url = _next_url(request)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_register(email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+            services.user_register(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password1"], next_url=next_url
+            )
         except services.AccountError as exc:
             form.add_error("email", str(exc))
         else:
             return render(request, "accounts/register_done.html", {"email": form.cleaned_data["email"]})
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form, "next": next_url})
 
 
 def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
@@ -33,11 +53,18 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     except services.AccountError as exc:
         return render(request, "accounts/verify_failed.html", {"message": str(exc)}, status=400)
     messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
-    return redirect("login")
+    return redirect(_with_next(reverse("login"), _next_url(request)))
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The account page: bindings, and the request to act for a subject.
+
+    `next` is where the visitor was going (e.g. a repair application for
+    one record): it is kept through the binding request and offered as the
+    way on, so that nobody ends up at a dead end.
+    """
+    next_url = _next_url(request)
     form = BindingRequestForm(
         request.POST or None, request.FILES or None, initial={"uscc": request.GET.get("uscc", "")[:40]}
     )
@@ -57,9 +84,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your request was sent. Staff will review your proof."))
-            return redirect("accounts:dashboard")
+            return redirect(_with_next(reverse("accounts:dashboard"), next_url))
     bindings = SubjectBinding.objects.filter(user=request.user).select_related("subject").order_by("-requested_at")
-    return render(request, "accounts/dashboard.html", {"form": form, "bindings": bindings})
+    return render(request, "accounts/dashboard.html", {"form": form, "bindings": bindings, "next": next_url})
 
 
 def _binding_for(user, pk: int) -> SubjectBinding:

@@ -147,6 +147,13 @@ CACHES = {
 }
 
 
+# Public subject pages and API subject details are kept in the cache above
+# for at most this long (and never past the next Beijing midnight); their key
+# changes with every change to what they show (disclosure/pagecache.py).
+# 0 turns the page cache off.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "86400")
+
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from disclosure import checks, feed, periods, selectors
+from disclosure import checks, feed, pagecache, periods, selectors
 from disclosure.filters import ListEntryFilter, RecordFilter, SubjectFilter
 from disclosure.models import Listing, Subject
 from disclosure.serializers import (
@@ -34,6 +34,9 @@ from disclosure.serializers import (
     SubjectDetailSerializer,
     SubjectSummarySerializer,
 )
+
+# Records and listings in a subject detail; the rest are paged elsewhere.
+DETAIL_ITEMS = 100
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input: a message per field."),
@@ -152,24 +155,51 @@ class SubjectSearchView(RateLimitHeadersMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class SubjectDetailView(RateLimitHeadersMixin, generics.RetrieveAPIView):
+class SubjectDetailView(RateLimitHeadersMixin, APIView):
     """One subject with its disclosed records and current listings.
 
     Every registered subject has an answer, also when nothing about it is
     disclosed (empty `records` and `listings`): that is the answer a
-    procurement officer is looking for.
+    procurement officer is looking for. The answer is bounded: at most 100
+    records and 100 listings; `records_count` and `listings_count` say how
+    many there are, and `records_next` / `listings_next` page through all of
+    them when there are more.
     """
 
-    serializer_class = SubjectDetailSerializer
+    @extend_schema(responses={200: SubjectDetailSerializer, 404: ErrorSerializer, **ERRORS})
+    def get(self, request: Request, uscc: str) -> Response:
+        subject = selectors.subject_public_get(key=uscc)
+        if subject is None:
+            raise Http404
+        day = periods.today()
+        data = pagecache.cached(
+            pagecache.subject_key(kind="api-subject", subject=subject, day=day),
+            day=day,
+            build=lambda: (
+                SubjectDetailSerializer(
+                    selectors.subject_detail(subject=subject, limit=DETAIL_ITEMS, at=day), context={"request": None}
+                ).data
+            ),
+        )
+        return Response(data)
 
-    def get_object(self) -> Subject:
+
+class SubjectListingsView(RateLimitHeadersMixin, generics.ListAPIView):
+    """All current listings of one subject (cursor pagination): the pages
+    after the first 100 listings of the subject detail."""
+
+    serializer_class = ListingSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Listing.objects.none()
         subject = selectors.subject_public_get(key=self.kwargs["uscc"])
         if subject is None:
             raise Http404
-        subject = selectors.subject_disclosure(subject=subject)
-        return selectors.subjects_summarize([subject])[0]
+        return selectors.listings_current().filter(subject=subject)
 
-    @extend_schema(responses={200: SubjectDetailSerializer, 404: ErrorSerializer, **ERRORS})
+    @extend_schema(responses={200: ListingSerializer(many=True), 404: ErrorSerializer, **ERRORS})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

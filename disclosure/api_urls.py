@@ -11,6 +11,7 @@ app_name = "api"
 urlpatterns = [
     path("subjects/", api.SubjectSearchView.as_view(), name="subjects"),
     path("subjects/<str:uscc>/", api.SubjectDetailView.as_view(), name="subject"),
+    path("subjects/<str:uscc>/listings/", api.SubjectListingsView.as_view(), name="subject-listings"),
     path("records/", api.RecordListView.as_view(), name="records"),
     path("lists/", api.CreditListListView.as_view(), name="lists"),
     path("lists/<str:code>/entries/", api.ListEntriesView.as_view(), name="list-entries"),

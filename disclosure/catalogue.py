@@ -12,6 +12,7 @@ from __future__ import annotations
 CATEGORIES = [
     {
         "code": "admin_penalty",
+        "section": "penalty",
         "name": "行政处罚",
         "name_en": "Administrative penalty",
         "polarity": "negative",
@@ -21,6 +22,7 @@ CATEGORIES = [
     },
     {
         "code": "admin_license",
+        "section": "licence",
         "name": "行政许可",
         "name_en": "Administrative licence",
         "polarity": "positive",
@@ -31,6 +33,7 @@ CATEGORIES = [
     },
     {
         "code": "credit_commitment",
+        "section": "commitment",
         "name": "信用承诺",
         "name_en": "Credit commitment",
         "polarity": "positive",
@@ -41,6 +44,7 @@ CATEGORIES = [
     },
     {
         "code": "honour",
+        "section": "honour",
         "name": "诚实守信相关荣誉",
         "name_en": "Honours for integrity",
         "polarity": "positive",
@@ -51,6 +55,7 @@ CATEGORIES = [
     },
     {
         "code": "judicial",
+        "section": "dishonesty",
         "name": "司法判决及执行",
         "name_en": "Judgments and enforcement",
         "polarity": "negative",
@@ -60,6 +65,7 @@ CATEGORIES = [
     },
     {
         "code": "illegal_fundraising",
+        "section": "dishonesty",
         "name": "非法集资",
         "name_en": "Illegal fund-raising",
         "polarity": "negative",
@@ -69,6 +75,7 @@ CATEGORIES = [
     },
     {
         "code": "telecom_fraud",
+        "section": "dishonesty",
         "name": "电信网络诈骗",
         "name_en": "Telecom and online fraud",
         "polarity": "negative",
@@ -145,6 +152,9 @@ def install_defaults(Category, CreditList) -> None:  # noqa: N803 (historical or
     """Create or reset the default categories and lists; idempotent."""
     for ordering, fields in enumerate(CATEGORIES):
         fields = dict(fields)
+        if not any(field.name == "section" for field in Category._meta.fields):
+            # Migration 0003 runs before the field exists (0008).
+            fields.pop("section")
         Category.objects.update_or_create(code=fields.pop("code"), defaults={**fields, "ordering": ordering})
     for ordering, (code, name, name_en, polarity, repairable, basis, rules) in enumerate(LISTS):
         CreditList.objects.update_or_create(

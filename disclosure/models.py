@@ -38,6 +38,26 @@ class Polarity(models.TextChoices):
     POSITIVE = "positive", _("Positive or neutral")
 
 
+class Section(models.TextChoices):
+    """The groups of a subject page, as Credit China arranges them (基础信息
+    comes first and is not a catalogue section)."""
+
+    LICENCE = "licence", _("Administrative licences")
+    PENALTY = "penalty", _("Administrative penalties")
+    HONOUR = "honour", _("Incentives for trustworthiness")
+    DISHONESTY = "dishonesty", _("Punishment of dishonesty")
+    COMMITMENT = "commitment", _("Credit commitments")
+
+
+class RepairState:
+    """Whether a disclosed negative item can be repaired on a day, by the
+    dates and the catalogue alone (an open application is repair's to know)."""
+
+    NOW = "now"
+    LATER = "later"
+    NEVER = "never"
+
+
 class EndReason(models.TextChoices):
     REPAIRED = "repaired", _("Repaired")
     REVOKED = "revoked", _("Revoked by the authority")
@@ -177,6 +197,13 @@ class Category(models.Model):
         blank=True,
         help_text=_("Empty: while valid (until the record's valid-until date, if any)."),
     )
+    section = models.CharField(
+        _("section of the subject page"),
+        max_length=12,
+        choices=Section.choices,
+        default=Section.DISHONESTY,
+        help_text=_("Where the category's records appear on a subject's page."),
+    )
     ordering = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -255,7 +282,7 @@ def disclosed_records_q(day: dt.date) -> Q:
 class Record(models.Model):
     """One piece of public credit information (a penalty, licence, ...)."""
 
-    # No single-column index: record_subject_decided_idx (subject, -decided_on)
+    # No single-column index: record_subject_category_idx (subject, ...)
     # serves lookups by subject (and the PROTECT check on deleting one).
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="records", db_index=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="records")
@@ -307,8 +334,18 @@ class Record(models.Model):
             ),
         ]
         indexes = [
-            # A subject's page: its records, newest first.
-            models.Index(fields=["subject", "-decided_on"], name="record_subject_decided_idx"),
+            # A subject's records by category, newest first (subject page
+            # groups, API detail), and the per-category counts of the subject
+            # page and of the bulk check. The columns of the disclosure rule
+            # are included so that those counts are index-only scans: a
+            # subject's records are scattered over the heap (one import row
+            # at a time), its index entries are side by side. PostgreSQL only
+            # (INCLUDE); SQLite gets the key columns.
+            models.Index(
+                fields=["subject", "category", "-decided_on", "-id"],
+                include=["publishable", "disclosure_until", "ended_on"],
+                name="record_subject_category_idx",
+            ),
             # Expiry scans of the change feed: disclosure_until = yesterday.
             models.Index(fields=["disclosure_until"], name="record_disclosure_until_idx"),
             # API filters by decision date range.
@@ -317,6 +354,14 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_no} ({self.subject})"
+
+    def repair_state_on(self, day: dt.date) -> str | None:
+        """A RepairState, or None for positive information (never repaired)."""
+        if not self.category.is_negative:
+            return None
+        if not self.category.repairable or self.repairable_from is None:
+            return RepairState.NEVER
+        return RepairState.LATER if self.repairable_from > day else RepairState.NOW
 
     def apply_catalogue(self) -> None:
         """Set the derived disclosure dates from the category's rules."""
@@ -353,6 +398,10 @@ class CreditList(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_negative(self) -> bool:
+        return self.polarity == Polarity.NEGATIVE
+
 
 class ListingQuerySet(models.QuerySet):
     def disclosed_on(self, day: dt.date) -> ListingQuerySet:
@@ -376,8 +425,8 @@ def live_listings_q(day: dt.date) -> Q:
 class Listing(models.Model):
     """A subject's membership of a credit list. Exiting is a state change."""
 
-    # No single-column index: listing_subject_entered_idx (subject, -entered_on)
-    # serves lookups by subject.
+    # No single-column index: listing_subject_list_idx (subject, ...) serves
+    # lookups by subject.
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="listings", db_index=False)
     credit_list = models.ForeignKey(CreditList, on_delete=models.PROTECT, related_name="listings")
     entered_on = models.DateField(_("entered on"))
@@ -425,7 +474,14 @@ class Listing(models.Model):
         indexes = [
             # /lists/<code>/: current entries of a list, newest first.
             models.Index(fields=["credit_list", "-entered_on"], name="listing_list_entered_idx"),
-            models.Index(fields=["subject", "-entered_on"], name="listing_subject_entered_idx"),
+            # A subject's listings by list, newest first, and the per-list
+            # counts of the subject page and the bulk check: index-only, like
+            # record_subject_category_idx.
+            models.Index(
+                fields=["subject", "credit_list", "-entered_on", "-id"],
+                include=["exited_on", "planned_exit_on"],
+                name="listing_subject_list_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -438,6 +494,15 @@ class Listing(models.Model):
         if not self.credit_list.repairable:
             return None
         return periods.repairable_from(self.entered_on, self.credit_list.repair_min_months)
+
+    def repair_state_on(self, day: dt.date) -> str | None:
+        """A RepairState, or None for an honour list (never repaired)."""
+        if self.credit_list.polarity != Polarity.NEGATIVE:
+            return None
+        start = self.repairable_from
+        if start is None:
+            return RepairState.NEVER
+        return RepairState.LATER if start > day else RepairState.NOW
 
 
 class ImportRun(models.Model):
@@ -466,6 +531,26 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.file_name}"
+
+
+class CacheGeneration(models.Model):
+    """A counter in the database, raised in the same transaction as a change
+    that no DisclosureEvent describes but that cached pages show: the
+    catalogue (names, sections, repairability), the lists and the names of
+    authorities (disclosure.pagecache). Read before a page is built, so that
+    a cached page is never older than the counter in its key."""
+
+    CATALOGUE = "catalogue"
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cache generation")
+        verbose_name_plural = _("cache generations")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
 
 
 class DisclosureEvent(models.Model):

@@ -8,6 +8,8 @@ persons get the masked form) nor the end or repair state of a record.
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -131,11 +133,51 @@ class SubjectSummarySerializer(SubjectRefSerializer):
 
 
 class SubjectDetailSerializer(SubjectSummarySerializer):
-    records = SubjectRecordSerializer(source="disclosed_records", many=True, read_only=True)
-    listings = SubjectListingSerializer(source="current_listings", many=True, read_only=True)
+    records = SubjectRecordSerializer(
+        source="disclosed_records",
+        many=True,
+        read_only=True,
+        help_text="Disclosed records, grouped by category, newest first: the first 100 (see records_count).",
+    )
+    records_count = serializers.IntegerField(read_only=True, help_text="All records disclosed today.")
+    records_next = serializers.SerializerMethodField(
+        help_text="When records_count exceeds the records given: every disclosed record of the subject, "
+        "cursor-paginated (/api/v1/records/?uscc=). Null otherwise."
+    )
+    listings = SubjectListingSerializer(
+        source="current_listings",
+        many=True,
+        read_only=True,
+        help_text="Current listings, grouped by list, newest first: the first 100 (see listings_count).",
+    )
+    listings_count = serializers.IntegerField(read_only=True, help_text="All current listings.")
+    listings_next = serializers.SerializerMethodField(
+        help_text="When listings_count exceeds the listings given: every current listing of the subject, "
+        "cursor-paginated. Null otherwise."
+    )
 
     class Meta(SubjectSummarySerializer.Meta):
-        fields = [*SubjectSummarySerializer.Meta.fields, "records", "listings"]
+        fields = [
+            *SubjectSummarySerializer.Meta.fields,
+            "records",
+            "records_count",
+            "records_next",
+            "listings",
+            "listings_count",
+            "listings_next",
+        ]
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_records_next(self, subject: Subject) -> str | None:
+        if subject.records_count <= len(subject.disclosed_records) or not subject.uscc:
+            return None
+        return f"{settings.SITE_URL}{reverse('api:records')}?{urlencode({'uscc': subject.uscc})}"
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_listings_next(self, subject: Subject) -> str | None:
+        if subject.listings_count <= len(subject.current_listings):
+            return None
+        return f"{settings.SITE_URL}{reverse('api:subject-listings', args=[subject.key])}"
 
 
 class CreditListSerializer(serializers.ModelSerializer):

@@ -9,9 +9,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F
 
 from disclosure import periods
 from disclosure.models import (
+    CacheGeneration,
     Category,
     DisclosureEvent,
     EndReason,
@@ -29,6 +31,20 @@ def snapshot(obj: Record | Listing) -> dict[str, Any]:
     """Every stored field of a record or listing, JSON-safe, as history."""
     data = {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def cache_generation_raise(*, name: str = CacheGeneration.CATALOGUE) -> None:
+    """Raise a cache generation in the caller's transaction (disclosure.pagecache).
+
+    The row lock is held until the caller commits: catalogue changes are
+    rare, and two of them at once must not both write the same value.
+    """
+    if CacheGeneration.objects.filter(name=name).update(value=F("value") + 1):
+        return
+    # The row is created by migration 0008; a flushed test database lacks it.
+    _, created = CacheGeneration.objects.get_or_create(name=name, defaults={"value": 1})
+    if not created:
+        CacheGeneration.objects.filter(name=name).update(value=F("value") + 1)
 
 
 @transaction.atomic

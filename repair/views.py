@@ -42,10 +42,13 @@ def _bound_subject(request: HttpRequest, key: str) -> tuple[Subject, HttpRespons
         _("To act for %(name)s, ask for it here first; staff check your proof before you can apply.")
         % {"name": subject.name},
     )
-    url = reverse("accounts:dashboard")
-    if subject.uscc:
-        url += "?" + urlencode({"uscc": subject.uscc})
-    return subject, redirect(url)
+    return subject, redirect(binding_url(subject, next_url=request.get_full_path()))
+
+
+def binding_url(subject: Subject, *, next_url: str) -> str:
+    """The request to act for `subject`, coming back to `next_url` afterwards."""
+    params = {"uscc": subject.uscc} if subject.uscc else {}
+    return reverse("accounts:dashboard") + "?" + urlencode({**params, "next": next_url})
 
 
 @login_required
@@ -61,9 +64,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def check(request: HttpRequest, key: str) -> HttpResponse:
-    """Public self-check: each disclosed negative item and whether it can be repaired."""
+    """Public self-check: each disclosed negative item and whether it can be repaired.
+
+    Someone who may not apply yet is shown the next step, which leads on to
+    the application: log in or register, or ask to act for the subject.
+    """
     subject = _subject_or_404(key)
     items = selectors.subject_repair_check(subject=subject)
+    apply_url = reverse("repair:apply", args=[subject.key])
     return render(
         request,
         "repair/check.html",
@@ -74,6 +82,10 @@ def check(request: HttpRequest, key: str) -> HttpResponse:
             "can_apply": user_may_act_for(user=request.user, subject=subject),
             "any_now": any(item.selectable for item in items),
             "R": Repairability,
+            "apply_url": apply_url,
+            "login_url": reverse("login") + "?" + urlencode({"next": apply_url}),
+            "register_url": reverse("accounts:register") + "?" + urlencode({"next": apply_url}),
+            "binding_url": binding_url(subject, next_url=apply_url),
         },
     )
 
@@ -103,7 +115,10 @@ def apply(request: HttpRequest, key: str) -> HttpResponse:
         return done
     items = selectors.subject_repair_check(subject=subject)
     choices = [(item.value, _item_label(item)) for item in items if item.selectable]
-    form = RepairApplicationForm(request.POST or None, request.FILES or None, choices=choices)
+    # The item whose "apply" button led here is ticked already.
+    wanted = request.GET.get("item", "")
+    initial = {"items": [wanted]} if any(value == wanted for value, _label in choices) else {}
+    form = RepairApplicationForm(request.POST or None, request.FILES or None, choices=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.repair_application_submit(

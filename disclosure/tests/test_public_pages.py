@@ -47,7 +47,7 @@ def test_the_language_switch_turns_the_portal_into_english_without_javascript(cl
 def test_a_subject_page_shows_each_disclosed_record_with_its_dates(client):
     subject = make_subject("福州明细贸易有限公司", legal_representative="张伟", region_code="350102")
     SubjectFormerName.objects.create(subject=subject, name="福州旧名贸易有限公司", search_name="福州旧名贸易有限公司")
-    make_record(
+    record = make_record(
         subject=subject,
         severity="serious",
         decided_on=dt.date(2025, 8, 31),
@@ -67,7 +67,8 @@ def test_a_subject_page_shows_each_disclosed_record_with_its_dates(client):
         "销售不合格产品。",
         "2025-08-31",
         "2028-08-31",  # disclosed until: 36 months (Civil Code arts. 201-202)
-        "2026-09-01",  # repairable from: the day after the 12-month minimum
+        # Repairable since 2026-09-01 (the day after the 12-month minimum): the button.
+        f'href="/repair/subjects/{subject.uscc}/apply/?item=record-{record.pk}"',
         "严重",
         "今日公示失信信息 1 条",
         f"/subjects/{subject.uscc}/feed/",
