@@ -33,6 +33,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache (page cache, throttle counters):
+    ids and clocks repeat across tests, and a key made of them could too."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def data_migration_rows(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush the database, and with it the rows that data
     migrations installed: the default catalogue and lists, and the staff

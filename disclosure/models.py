@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 
 from django.db import models
 from django.db.models import F, Q
@@ -551,6 +552,11 @@ class CacheGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value}"
+
+    @staticmethod
+    def fresh_value() -> int:
+        """The first value of a new counter: microseconds since the epoch."""
+        return time.time_ns() // 1000
 
 
 class DisclosureEvent(models.Model):

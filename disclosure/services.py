@@ -41,8 +41,9 @@ def cache_generation_raise(*, name: str = CacheGeneration.CATALOGUE) -> None:
     """
     if CacheGeneration.objects.filter(name=name).update(value=F("value") + 1):
         return
-    # The row is created by migration 0008; a flushed test database lacks it.
-    _, created = CacheGeneration.objects.get_or_create(name=name, defaults={"value": 1})
+    # Created by migration 0008; a flushed database lacks it. A new row starts
+    # from the clock, never from a value a running process may have seen.
+    _, created = CacheGeneration.objects.get_or_create(name=name, defaults={"value": CacheGeneration.fresh_value()})
     if not created:
         CacheGeneration.objects.filter(name=name).update(value=F("value") + 1)
 

@@ -1,3 +1,5 @@
+import time
+
 from django.db import migrations, models
 
 from disclosure.catalogue import CATEGORIES
@@ -14,7 +16,10 @@ def set_sections(apps, schema_editor):
 
 
 def create_generation(apps, schema_editor):
-    apps.get_model("disclosure", "CacheGeneration").objects.get_or_create(name="catalogue")
+    # From the clock, like CacheGeneration.fresh_value().
+    apps.get_model("disclosure", "CacheGeneration").objects.get_or_create(
+        name="catalogue", defaults={"value": time.time_ns() // 1000}
+    )
 
 
 class Migration(migrations.Migration):

@@ -219,18 +219,6 @@ def test_a_large_sitemap_is_split_into_pages_listed_by_the_index(client, monkeyp
     assert all(f"/records/{record.pk}/" in pages for record in records)
 
 
-def test_a_subject_with_100_records_renders_in_a_constant_number_of_queries(client, django_assert_max_num_queries):
-    subject = make_subject("福州百条记录有限公司")
-    authorities = [make_authority(f"机关{n}") for n in range(5)]
-    for n in range(100):
-        make_record(subject=subject, authority=authorities[n % 5], decided_on=dt.date(2026, 1 + n % 10, 1))
-    for code in ("severe_dishonesty", "abnormal_operation"):
-        make_listing(subject=subject, credit_list=code)
-    with django_assert_max_num_queries(8):
-        response = client.get(f"/subjects/{subject.uscc}/")
-    assert response.content.decode().count('class="record"') == 100
-
-
 def test_a_search_result_page_costs_the_same_queries_for_1_or_20_results(client):
     def queries_for(query: str) -> int:
         with CaptureQueriesContext(connection) as captured:
