@@ -323,6 +323,12 @@ def catalogue(*, generation: int | None) -> Catalogue:
     return loaded
 
 
+def catalogue_current() -> Catalogue:
+    """`catalogue` at the database's current generation (one small query)."""
+    generation = CacheGeneration.objects.filter(name=CacheGeneration.CATALOGUE).values_list("value", flat=True)
+    return catalogue(generation=generation.first())
+
+
 def list_section(credit_list: CreditList) -> str:
     """Honour lists (e.g. A-level taxpayers) are incentives, the others punishment."""
     return Section.HONOUR if credit_list.polarity == Polarity.POSITIVE else Section.DISHONESTY

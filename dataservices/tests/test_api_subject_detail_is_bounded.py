@@ -34,15 +34,13 @@ def test_a_subject_with_many_records_gets_the_first_100_and_a_link_to_all(at_noo
 
 def test_a_subject_on_a_list_more_than_100_times_pages_through_its_listings(at_noon):
     subject = make_subject()
-    for n in range(105):
+    for _ in range(105):
         make_listing(subject=subject, credit_list="dishonest_judgment_debtor", entered_on=dt.date(2026, 1, 1))
     data = APIClient().get(f"/api/v1/subjects/{subject.uscc}/").json()
     assert len(data["listings"]) == 100 and data["listings_count"] == 105
     assert data["listings_next"].endswith(f"/api/v1/subjects/{subject.uscc}/listings/")
     pages = APIClient().get(f"/api/v1/subjects/{subject.uscc}/listings/", {"page_size": 1000}).json()
-    assert len(pages["results"]) == 105 and {item["code"] for item in pages["results"]} == {
-        "dishonest_judgment_debtor"
-    }
+    assert len(pages["results"]) == 105 and {item["code"] for item in pages["results"]} == {"dishonest_judgment_debtor"}
 
 
 def test_a_small_subject_has_no_paging_links(at_noon):

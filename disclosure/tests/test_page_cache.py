@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from disclosure import services
+from disclosure import periods, services
 from disclosure.models import Authority, Category, EndReason, ExitReason
 from disclosure.tests.factories import make_authority, make_listing, make_record, make_subject
 from disclosure.tests.import_helpers import make_uscc, penalty, run_import, write_csv
@@ -44,7 +44,7 @@ def test_a_second_visit_is_answered_from_the_cache_in_one_query(client, django_a
 
 def test_a_repaired_record_never_comes_back_from_the_cache(client):
     subject = make_subject()
-    record = make_record(subject=subject, document_no="修复罚1号", decided_on=dt.date.today() - dt.timedelta(days=200))
+    record = make_record(subject=subject, document_no="修复罚1号", decided_on=periods.today() - dt.timedelta(days=200))
     assert "修复罚1号" in page(client, subject) and "修复罚1号" in api(client, subject)
     services.record_end_disclosure(record=record, reason=EndReason.REPAIRED, actor="test")
     assert "修复罚1号" not in page(client, subject)
@@ -76,7 +76,7 @@ def test_a_revocation_arriving_in_an_import_never_comes_back_from_the_cache(clie
     assert run_import(write_csv(tmp_path / "a.csv", [row]), "--source", "dept")[0] == 0
     subject = type("S", (), {"uscc": make_uscc(77)})
     assert "导入罚1号" in page(client, subject) and "导入罚1号" in api(client, subject)
-    revoked = {**row, "revoked_on": (dt.date.today() - dt.timedelta(days=1)).isoformat()}
+    revoked = {**row, "revoked_on": (periods.today() - dt.timedelta(days=1)).isoformat()}
     assert run_import(write_csv(tmp_path / "b.csv", [revoked]), "--source", "dept")[0] == 0
     assert "导入罚1号" not in page(client, subject)
     assert "导入罚1号" not in api(client, subject)
@@ -93,7 +93,7 @@ def test_a_listing_exit_never_comes_back_from_the_cache(client):
 
 def test_a_shorter_period_in_the_catalogue_reaches_cached_pages(client):
     subject = make_subject()
-    make_record(subject=subject, document_no="目录罚1号", decided_on=dt.date.today() - dt.timedelta(days=200))
+    make_record(subject=subject, document_no="目录罚1号", decided_on=periods.today() - dt.timedelta(days=200))
     assert "目录罚1号" in page(client, subject)
     services.category_update_rules(category=Category.objects.get(code="admin_penalty"), general_max_months=3)
     assert "目录罚1号" not in page(client, subject)
