@@ -64,7 +64,8 @@ def test_a_double_clicked_submit_files_one_application(world, client):
 def test_a_user_not_bound_to_the_subject_cannot_apply(world, client):
     client.force_login(world.stranger)
     response = client.get(f"/repair/subjects/{world.subject.uscc}/apply/", follow=True)
-    assert response.redirect_chain == [(f"/accounts/?uscc={world.subject.uscc}", 302)]
+    apply = f"%2Frepair%2Fsubjects%2F{world.subject.uscc}%2Fapply%2F"
+    assert response.redirect_chain == [(f"/accounts/?uscc={world.subject.uscc}&next={apply}", 302)]
     assert f'value="{world.subject.uscc}"' in response.content.decode()  # the binding form, filled in
     assert client.post(f"/repair/subjects/{world.subject.uscc}/apply/", {}).status_code == 403
     with pytest.raises(services.RepairError, match="not approved"):
