@@ -90,6 +90,30 @@ CATEGORIES = [
 # one year). Lists not named here can be left as soon as the subject corrects.
 LIST_REPAIR_MIN_MONTHS = {"severe_dishonesty": 12, "procurement_violation": 12}
 
+# Maximum months on each list, counted from the entry date (DESIGN.md,
+# "Lists"): 国办发〔2025〕22号 caps serious dishonesty information at 3 years
+# unless a law or administrative regulation provides otherwise; a procurement
+# ban runs 1 to 3 years (Government Procurement Law art. 77) and ends the
+# listing when it ends; an A-level rating is annual.
+LIST_MAX_MONTHS = {
+    "severe_dishonesty": (
+        36,
+        "《关于健全社会信用体系的意见》（中办发〔2025〕22号）：严重失信信息公示期最长不超过3年，法律、行政法规另有规定的除外",
+    ),
+    "dishonest_judgment_debtor": (
+        36,
+        "《最高人民法院关于公布失信被执行人名单信息的若干规定》第六条：纳入期限一般为二年，有加重情节的可延长一至三年",
+    ),
+    "major_tax_violation": (36, "《重大税收违法失信主体信息公布管理办法》（国家税务总局令第54号）：公布期限为3年"),
+    "procurement_violation": (
+        36,
+        "《中华人民共和国政府采购法》第七十七条：一至三年内禁止参加政府采购活动；禁止期限届满即移出",
+    ),
+    "abnormal_operation": (36, "《企业经营异常名录管理暂行办法》：列入满3年未移出的，列入严重违法失信企业名单"),
+    "a_level_taxpayer": (12, "《纳税信用管理办法》：纳税信用按年度评价"),
+}
+LISTS_EXIT_AT_BAN_END = {"procurement_violation"}
+
 LISTS = [
     (
         "severe_dishonesty",
@@ -167,11 +191,19 @@ def install_defaults(Category, CreditList) -> None:  # noqa: N803 (historical or
                 "legal_basis": basis,
                 "exit_rules": rules,
                 "ordering": ordering,
-                **(
-                    {"repair_min_months": LIST_REPAIR_MIN_MONTHS.get(code, 0)}
-                    # Migration 0003 runs before the field exists (0007).
-                    if any(field.name == "repair_min_months" for field in CreditList._meta.fields)
-                    else {}
-                ),
+                **_fields_if_present(CreditList, code),
             },
         )
+
+
+def _fields_if_present(CreditList, code: str) -> dict:  # noqa: N803
+    """Rules of fields added after migration 0003 (0007, 0008), for the
+    historical models that have them."""
+    names = {field.name for field in CreditList._meta.fields}
+    fields: dict = {}
+    if "repair_min_months" in names:
+        fields["repair_min_months"] = LIST_REPAIR_MIN_MONTHS.get(code, 0)
+    if "max_months" in names:
+        fields["max_months"], fields["max_months_basis"] = LIST_MAX_MONTHS[code]
+        fields["exit_at_ban_end"] = code in LISTS_EXIT_AT_BAN_END
+    return fields

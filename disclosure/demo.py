@@ -1023,6 +1023,7 @@ class _Planner:
             source_id=f"L{len(self.listings) + 1:06d}",
             arrived_at=self.arrival(entered_on),
         )
+        listing.apply_list()
         self.listings.append(listing)
         self.plan_listing_exit(listing, forced=exit_reason)
         return listing

@@ -348,8 +348,13 @@ def _materialise_day(day: dt.date) -> list[DisclosureEvent]:
     # Last day of disclosure was yesterday: disclosed then, gone today.
     for record in Record.objects.disclosed_on(yesterday).filter(disclosure_until=yesterday).only("pk", "subject_id"):
         events.append(_calendar_event(record=record, action=DisclosureEvent.Action.ENDED, reason=EXPIRED, day=day))
-    # A listing's planned exit date is its first day off the list.
-    for listing in Listing.objects.disclosed_on(yesterday).filter(planned_exit_on=day).only("pk", "subject_id"):
+    # Yesterday was a listing's last day on the list: its list's maximum
+    # period ran out, or its planned exit (the first day off) is today.
+    for listing in (
+        Listing.objects.disclosed_on(yesterday)
+        .filter(Q(disclosure_until=yesterday) | Q(planned_exit_on=day))
+        .only("pk", "subject_id")
+    ):
         events.append(_calendar_event(listing=listing, action=DisclosureEvent.Action.ENDED, reason=EXPIRED, day=day))
     # Decided or entered today but imported before today: nothing was
     # disclosed at import (the import's own event is not public), so the

@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 import time
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,9 @@ class EndReason(models.TextChoices):
     REPAIRED = "repaired", _("Repaired")
     REVOKED = "revoked", _("Revoked by the authority")
     CORRECTED = "corrected", _("Corrected or withdrawn after an objection")
+    # Bankruptcy restructuring (暂时屏蔽): ended while a court-approved plan
+    # runs; restored if the plan fails (disclosure.services.shield_end).
+    SHIELDED = "shielded", _("Temporarily shielded (bankruptcy restructuring)")
 
 
 class ExitReason(models.TextChoices):
@@ -71,6 +75,17 @@ class ExitReason(models.TextChoices):
     REVOKED = "revoked", _("Revoked by the authority")
     COURT_DECISION = "court_decision", _("Court decision")
     CORRECTED = "corrected", _("Corrected or withdrawn after an objection")
+    SHIELDED = "shielded", _("Temporarily shielded (bankruptcy restructuring)")
+
+
+# Reason of a DISCLOSED event that puts back what had ended: a repair revoked
+# for fraud, a shield lifted because the restructuring plan failed.
+RESTORED = "restored"
+
+# Legal ranges of the catalogue's periods in months (国办发〔2025〕22号, NDRC
+# Order 36): staff may set a period outside them only by recording the law or
+# administrative regulation that provides otherwise.
+PERIOD_RANGES: dict[str, tuple[int, int]] = {"minor": (0, 3), "general": (3, 12), "serious": (12, 36)}
 
 
 def mask_identity_number(number: str) -> str:
@@ -205,6 +220,14 @@ class Category(models.Model):
         default=Section.DISHONESTY,
         help_text=_("Where the category's records appear on a subject's page."),
     )
+    periods_legal_basis = models.TextField(
+        _("legal basis for periods outside the legal ranges"),
+        blank=True,
+        help_text=_(
+            "Minor at most 3 months, general 3 to 12, serious 12 to 36. A period outside these ranges needs the "
+            "law or administrative regulation that provides otherwise, shown on the help page."
+        ),
+    )
     ordering = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -225,6 +248,28 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Periods stay inside the legal ranges unless a legal basis is recorded."""
+        if self.polarity != Polarity.NEGATIVE or self.periods_legal_basis.strip():
+            return
+        errors: dict[str, list[str]] = {}
+        for severity, (low, high) in PERIOD_RANGES.items():
+            for bound in ("min", "max"):
+                field = f"{severity}_{bound}_months"
+                value = getattr(self, field)
+                if value is None or (severity == "minor" and bound == "min"):
+                    continue
+                if not low <= value <= high:
+                    errors[field] = [
+                        _(
+                            "%(value)s months is outside the legal range of %(low)s to %(high)s months; record the "
+                            "law or administrative regulation that provides otherwise."
+                        )
+                        % {"value": value, "low": low, "high": high}
+                    ]
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_negative(self) -> bool:
@@ -316,6 +361,12 @@ class Record(models.Model):
     ended_on = models.DateField(_("disclosure ended on"), null=True, editable=False)
     end_reason = models.CharField(_("end reason"), max_length=12, choices=EndReason.choices, blank=True, editable=False)
 
+    # A credit commitment published with a repair: disclosed no longer than
+    # the repaired items would have been (the cap), and never what makes a
+    # subject public (selectors.subjects_public ignores it).
+    is_repair_commitment = models.BooleanField(_("published with a credit repair"), default=False, editable=False)
+    disclosure_cap = models.DateField(_("latest last day of disclosure"), null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -369,6 +420,8 @@ class Record(models.Model):
         self.publishable, self.disclosure_until, self.repairable_from = self.category.periods_for(
             severity=self.severity, decided_on=self.decided_on, valid_until=self.valid_until
         )
+        if self.disclosure_cap is not None:
+            self.disclosure_until = min(filter(None, (self.disclosure_until, self.disclosure_cap)))
 
 
 class CreditList(models.Model):
@@ -386,6 +439,25 @@ class CreditList(models.Model):
         default=0,
         help_text=_("Minimum period (NDRC Order 36): repair can be applied for from the day after it."),
     )
+    max_months = models.PositiveSmallIntegerField(
+        _("maximum months on the list"),
+        default=36,
+        help_text=_(
+            "Counted from the entry date like a record's period: a listing with no earlier exit stops being public "
+            "after it. Serious dishonesty: at most 36 months unless a law or administrative regulation provides "
+            "otherwise."
+        ),
+    )
+    max_months_basis = models.TextField(
+        _("legal basis of the maximum period"),
+        blank=True,
+        help_text=_("Required when the maximum changes: the rule that sets it."),
+    )
+    exit_at_ban_end = models.BooleanField(
+        _("exit when the ban in the decision ends"),
+        default=False,
+        help_text=_("The planned exit is the end of the ban (e.g. procurement, 1 to 3 years); no repair before it."),
+    )
     ordering = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -394,6 +466,7 @@ class CreditList(models.Model):
         ordering = ["ordering", "code"]
         constraints = [
             models.CheckConstraint(condition=Q(polarity__in=Polarity.values), name="list_polarity_valid"),
+            models.CheckConstraint(condition=Q(max_months__gte=1), name="list_max_months_positive"),
         ]
 
     def __str__(self) -> str:
@@ -402,6 +475,25 @@ class CreditList(models.Model):
     @property
     def is_negative(self) -> bool:
         return self.polarity == Polarity.NEGATIVE
+
+    def clean(self) -> None:
+        if self.polarity == Polarity.NEGATIVE and self.max_months > 36 and not self.max_months_basis.strip():
+            raise ValidationError(
+                {
+                    "max_months_basis": _(
+                        "More than 36 months needs the law or administrative regulation that provides otherwise."
+                    )
+                }
+            )
+
+    def last_day_for(self, *, entered_on: dt.date, planned_exit_on: dt.date | None) -> dt.date:
+        """Last day a listing is public by the calendar: the list's maximum
+        (Civil Code arts. 201-202, from the entry date), or the day before the
+        planned exit (the end of the ban) when that comes first."""
+        last = periods.period_last_day(entered_on, self.max_months)
+        if planned_exit_on is not None:
+            last = min(last, planned_exit_on - dt.timedelta(days=1))
+        return last
 
 
 class ListingQuerySet(models.QuerySet):
@@ -412,13 +504,19 @@ class ListingQuerySet(models.QuerySet):
 def live_listings_q(day: dt.date) -> Q:
     """THE rule for listings: on the list from entry until exit.
 
-    `exited_on` and `planned_exit_on` are the first days *off* the list; the
-    portal stops showing an exited listing at once (Credit China allows 3
-    working days).
+    `exited_on` is the first day *off* the list (the portal stops showing an
+    exited listing at once; Credit China allows 3 working days);
+    `disclosure_until` is the last day on it by the calendar: the list's
+    maximum period or the day before the planned exit, derived and stored by
+    `Listing.apply_list()` so that this stays an indexed comparison. The
+    planned exit is also compared as such, so that a listing written without
+    the derived date (a bulk writer that has not called apply_list) still
+    leaves the list on its planned exit.
     """
     return (
         Q(entered_on__lte=day)
         & (Q(exited_on__isnull=True) | Q(exited_on__gt=day))
+        & (Q(disclosure_until__isnull=True) | Q(disclosure_until__gte=day))
         & (Q(planned_exit_on__isnull=True) | Q(planned_exit_on__gt=day))
     )
 
@@ -439,6 +537,9 @@ class Listing(models.Model):
     exit_reason = models.CharField(
         _("exit reason"), max_length=16, choices=ExitReason.choices, blank=True, editable=False
     )
+    # Derived from the list's rules by apply_list(); recomputed for the whole
+    # list when staff change it (services.credit_list_update_rules).
+    disclosure_until = models.DateField(_("last day on the list"), null=True, editable=False)
     extra = models.JSONField(_("other fields from the source"), default=dict, blank=True)
 
     source = models.CharField(_("source"), max_length=100)
@@ -480,19 +581,28 @@ class Listing(models.Model):
             # record_subject_category_idx.
             models.Index(
                 fields=["subject", "credit_list", "-entered_on", "-id"],
-                include=["exited_on", "planned_exit_on"],
+                include=["exited_on", "planned_exit_on", "disclosure_until"],
                 name="listing_subject_list_idx",
             ),
+            # Expiry scans of the change feed: disclosure_until = yesterday.
+            models.Index(fields=["disclosure_until"], name="listing_disclosure_until_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.subject} @ {self.credit_list}"
 
+    def apply_list(self) -> None:
+        """Set the derived last day on the list from the list's rules."""
+        self.disclosure_until = self.credit_list.last_day_for(
+            entered_on=self.entered_on, planned_exit_on=self.planned_exit_on
+        )
+
     @property
     def repairable_from(self) -> dt.date | None:
         """First day an exit by credit repair may be applied for, or None when
-        the list is not left through repair (e.g. court decisions)."""
-        if not self.credit_list.repairable:
+        the list is not left through repair (court decisions; a procurement
+        ban, which ends only with the ban, Government Procurement Law art. 77)."""
+        if not self.credit_list.repairable or self.credit_list.exit_at_ban_end:
             return None
         return periods.repairable_from(self.entered_on, self.credit_list.repair_min_months)
 
@@ -641,3 +751,55 @@ class DisclosureEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.record_id or self.listing_id}"
+
+
+class Shield(models.Model):
+    """A temporary shield (暂时屏蔽) of a subject's negative information.
+
+    On a court ruling approving a restructuring plan or a settlement
+    (批准重整计划 / 认可和解协议裁定书), staff shield what is disclosed about
+    the subject until the plan is carried out or fails. Shielding ends each
+    item's disclosure with the reason `shielded` (so the one rule and its
+    indexed comparisons stay as they are); a failed plan restores what has not
+    run out meanwhile, a plan carried out leaves it ended as repaired
+    (disclosure.services.shield_start / shield_end).
+    """
+
+    class Ruling(models.TextChoices):
+        RESTRUCTURING = "restructuring", _("Ruling approving a restructuring plan (批准重整计划)")
+        SETTLEMENT = "settlement", _("Ruling approving a settlement agreement (认可和解协议)")
+
+    class Outcome(models.TextChoices):
+        CARRIED_OUT = "carried_out", _("Plan carried out")
+        FAILED = "failed", _("Plan failed or terminated")
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="shields")
+    ruling = models.CharField(_("court ruling"), max_length=16, choices=Ruling.choices)
+    court = models.CharField(_("court"), max_length=200)
+    document_no = models.CharField(_("ruling number"), max_length=120)
+    ruled_on = models.DateField(_("ruling date"))
+    started_on = models.DateField(_("shielded from"))
+    started_by = models.CharField(_("shielded by"), max_length=150)
+    ended_on = models.DateField(_("shield ended on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    ended_by = models.CharField(_("ended by"), max_length=150, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("temporary shield")
+        verbose_name_plural = _("temporary shields")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            # One running shield per subject: shield_end restores by subject.
+            models.UniqueConstraint(
+                fields=["subject"], condition=Q(ended_on__isnull=True), name="shield_one_running_per_subject"
+            ),
+            models.CheckConstraint(
+                condition=(Q(ended_on__isnull=True) & Q(outcome=""))
+                | (Q(ended_on__isnull=False) & Q(outcome__in=["carried_out", "failed"])),
+                name="shield_outcome_with_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.document_no}"

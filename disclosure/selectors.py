@@ -37,9 +37,25 @@ def _day(at: dt.date | None) -> dt.date:
     return at if at is not None else periods.today()
 
 
+def _shown_with_others(day: dt.date) -> Q:
+    """Leaves out a natural person's repair commitment while nothing else is
+    disclosed about them: a commitment never makes a person public by itself
+    (DESIGN.md, natural persons). Anyone else's is shown in its period."""
+    others = Q(
+        Exists(Record.objects.disclosed_on(day).filter(subject=OuterRef("subject"), is_repair_commitment=False))
+        | Exists(Listing.objects.disclosed_on(day).filter(subject=OuterRef("subject")))
+    )
+    return ~Q(is_repair_commitment=True, subject__subject_type=SubjectType.NATURAL_PERSON) | others
+
+
 def records_disclosed(*, at: dt.date | None = None) -> QuerySet[Record]:
     """Records disclosed on `at` (default: today in Asia/Shanghai)."""
-    return Record.objects.disclosed_on(_day(at)).select_related("subject", "category", "authority")
+    day = _day(at)
+    return (
+        Record.objects.disclosed_on(day)
+        .filter(_shown_with_others(day))
+        .select_related("subject", "category", "authority")
+    )
 
 
 def listings_current(*, at: dt.date | None = None) -> QuerySet[Listing]:
@@ -48,8 +64,21 @@ def listings_current(*, at: dt.date | None = None) -> QuerySet[Listing]:
 
 
 def record_disclosed_get(*, pk: int, at: dt.date | None = None) -> Record | None:
-    """The record if it is disclosed on `at`, else None (410 for the public)."""
+    """The record if it is disclosed on `at`, else None (410 or 404)."""
     return records_disclosed(at=at).filter(pk=pk).first()
+
+
+def record_was_disclosed(*, pk: int, at: dt.date | None = None) -> bool:
+    """Whether the record was ever disclosed up to `at`: 410 for those, 404
+    for the others (future, minor), so that nothing confirms they exist.
+
+    If it was disclosed on any day, it was on its decision day: every other
+    condition of the rule only gets harder to meet as days pass.
+    """
+    decided_on = Record.objects.filter(pk=pk).values_list("decided_on", flat=True).first()
+    if decided_on is None or decided_on > _day(at):
+        return False
+    return Record.objects.disclosed_on(decided_on).filter(pk=pk).exists()
 
 
 def _with_version(subjects: QuerySet[Subject]) -> QuerySet[Subject]:
@@ -101,6 +130,7 @@ def subject_disclosure(*, subject: Subject, at: dt.date | None = None) -> Subjec
     day = _day(at)
     records = (
         Record.objects.disclosed_on(day)
+        .filter(_shown_with_others(day))
         .select_related("category", "authority")
         .order_by("category__ordering", "-decided_on", "-id")
     )
@@ -144,9 +174,10 @@ def _region_prefix(code: str) -> str:
 
 
 def _has_disclosure(day: dt.date) -> Q:
-    """Subjects with a record disclosed or a listing current on `day`."""
+    """Subjects with a record disclosed or a listing current on `day`; a
+    repair commitment does not count (it never makes a subject public)."""
     return Q(
-        Exists(Record.objects.disclosed_on(day).filter(subject=OuterRef("pk")))
+        Exists(Record.objects.disclosed_on(day).filter(subject=OuterRef("pk"), is_repair_commitment=False))
         | Exists(Listing.objects.disclosed_on(day).filter(subject=OuterRef("pk")))
     )
 
@@ -225,11 +256,6 @@ def subject_public_get(*, key: str, at: dt.date | None = None) -> Subject | None
     if subject.subject_type == SubjectType.NATURAL_PERSON and not subjects_public(at=at).filter(pk=subject.pk).exists():
         return None
     return subject
-
-
-def record_get(*, pk: int) -> Record | None:
-    """Any record by id, disclosed or not: only to tell 410 from 404."""
-    return Record.objects.filter(pk=pk).only("pk").first()
 
 
 def categories() -> QuerySet[Category]:

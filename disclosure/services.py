@@ -4,27 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from disclosure import periods
 from disclosure.models import (
+    RESTORED,
     CacheGeneration,
     Category,
+    CreditList,
     DisclosureEvent,
     EndReason,
     ExitReason,
     Listing,
+    Polarity,
     Record,
+    Shield,
+    Subject,
 )
 
 
 class DisclosureError(Exception):
     """An application error with a message meant for the user."""
+
+
+def _validation_message(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())
+    return "; ".join(exc.messages)
 
 
 def snapshot(obj: Record | Listing) -> dict[str, Any]:
@@ -160,7 +173,7 @@ def category_update_rules(*, category: Category, actor: str = "", batch_size: in
     try:
         category.full_clean()
     except ValidationError as exc:
-        raise DisclosureError("; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())) from exc
+        raise DisclosureError(_validation_message(exc)) from exc
     category.save()
     return category_recompute_records(category=category, batch_size=batch_size, actor=actor)
 
@@ -209,27 +222,43 @@ def category_recompute_records(*, category: Category, batch_size: int = 2000, ac
     return count
 
 
+def _event(
+    obj: Record | Listing, *, action: str, on: dt.date, actor: str, note: str = "", reason: str = "", before=None
+) -> DisclosureEvent:
+    return DisclosureEvent.objects.create(
+        record=obj if isinstance(obj, Record) else None,
+        listing=obj if isinstance(obj, Listing) else None,
+        subject_id=obj.subject_id,
+        action=action,
+        reason=reason,
+        effective_on=on,
+        actor=actor,
+        note=note,
+        before=before,
+    )
+
+
 @transaction.atomic
 def commitment_record_create(
     *,
-    subject: Any,
+    subject: Subject,
     text: str,
     authority: Any,
     decided_on: dt.date,
     actor: str,
     document_no: str = "",
     source_id: str = "",
+    until_cap: dt.date | None = None,
 ) -> Record:
-    """Publish a credit commitment (信用承诺书) as a record in `credit_commitment`.
+    """Publish the credit commitment (信用承诺书) of a repair as a record.
 
-    Written by the repair workflow in the same transaction as the approval;
-    the catalogue decides how long it is disclosed. `source_id` is unique
-    within the "portal" source (a random one when not given).
+    Written by the repair workflow in the same transaction as the approval.
+    It is disclosed for the catalogue's period of `credit_commitment`, but
+    never past `until_cap`, the last day the repaired items would have been
+    disclosed (DESIGN.md, natural persons: a commitment never keeps anyone
+    public longer than the repaired item's own maximum), and it never makes
+    a subject public by itself (selectors.subjects_public).
     """
-    import secrets
-
-    from django.utils import timezone
-
     category = Category.objects.get(code="credit_commitment")
     record = Record(
         subject=subject,
@@ -242,15 +271,263 @@ def commitment_record_create(
         source="portal",
         source_id=source_id or f"commitment-{secrets.token_hex(8)}",
         arrived_at=timezone.now(),
+        is_repair_commitment=True,
+        disclosure_cap=until_cap,
     )
     record.apply_catalogue()
     record.save()
-    DisclosureEvent.objects.create(
-        record=record,
-        subject_id=record.subject_id,
-        action=DisclosureEvent.Action.CREATED,
-        effective_on=decided_on,
-        actor=actor,
-        note="credit commitment",
-    )
+    _event(record, action=DisclosureEvent.Action.CREATED, on=decided_on, actor=actor, note="credit commitment")
     return record
+
+
+@transaction.atomic
+def record_publish(*, record: Record, actor: str, note: str = "") -> Record:
+    """Add one record by hand (back office): derived dates, validation, event."""
+    record.apply_catalogue()
+    try:
+        record.full_clean(exclude=["import_run"])
+    except ValidationError as exc:
+        raise DisclosureError(_validation_message(exc)) from exc
+    record.save()
+    _event(record, action=DisclosureEvent.Action.CREATED, on=periods.today(), actor=actor, note=note)
+    return record
+
+
+@transaction.atomic
+def listing_publish(*, listing: Listing, actor: str, note: str = "") -> Listing:
+    """Add one listing by hand (back office): derived last day, validation, event."""
+    listing.apply_list()
+    try:
+        listing.full_clean(exclude=["import_run"])
+    except ValidationError as exc:
+        raise DisclosureError(_validation_message(exc)) from exc
+    listing.save()
+    _event(listing, action=DisclosureEvent.Action.CREATED, on=periods.today(), actor=actor, note=note)
+    return listing
+
+
+LISTING_CHANGEABLE = frozenset({"reason", "authority", "document_no", "planned_exit_on", "entered_on", "credit_list"})
+
+
+@transaction.atomic
+def listing_update(*, listing: Listing, changes: dict[str, Any], actor: str, note: str = "") -> Listing:
+    """Change a listing's content or planned exit; the old version is kept.
+
+    The last day on the list is derived again, and an `updated` event tells
+    agencies (期限一致) — also when the change takes the listing off the list.
+    """
+    unknown = set(changes) - LISTING_CHANGEABLE
+    if unknown:
+        raise DisclosureError(f"these fields cannot be changed: {', '.join(sorted(unknown))}")
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    before = snapshot(listing)
+    for field, value in changes.items():
+        setattr(listing, field, value)
+    listing.apply_list()
+    try:
+        listing.full_clean(exclude=["import_run"])
+    except ValidationError as exc:
+        raise DisclosureError(_validation_message(exc)) from exc
+    if snapshot(listing) == before:
+        return listing
+    listing.save()
+    _event(listing, action=DisclosureEvent.Action.UPDATED, on=periods.today(), actor=actor, note=note, before=before)
+    return listing
+
+
+@transaction.atomic
+def credit_list_update_rules(
+    *, credit_list: CreditList, actor: str, basis: str = "", batch_size: int = 2000, **rules: Any
+) -> int:
+    """Change a list's rules; every listing of the list follows.
+
+    A new maximum period needs its legal basis (国办发〔2025〕22号: serious
+    dishonesty at most 3 years "unless a law or administrative regulation
+    provides otherwise"), stored on the list. Each listing whose last day
+    moved gets an `updated` event. Returns the number of listings updated.
+    """
+    credit_list = CreditList.objects.select_for_update().get(pk=credit_list.pk)
+    old_max = credit_list.max_months
+    for field, value in rules.items():
+        if field not in {f.name for f in CreditList._meta.fields} or field in {"id", "code"}:
+            raise DisclosureError(f"unknown list field {field!r}")
+        setattr(credit_list, field, value)
+    if credit_list.max_months != old_max:
+        if not basis.strip():
+            raise DisclosureError("max_months_basis: record the legal basis of the new maximum period")
+        credit_list.max_months_basis = basis.strip()
+    try:
+        credit_list.full_clean()
+    except ValidationError as exc:
+        raise DisclosureError(_validation_message(exc)) from exc
+    credit_list.save()
+    return credit_list_recompute_listings(credit_list=credit_list, actor=actor, batch_size=batch_size)
+
+
+def credit_list_recompute_listings(*, credit_list: CreditList, actor: str = "", batch_size: int = 2000) -> int:
+    changed: list[tuple[Listing, dict[str, Any]]] = []
+    count = 0
+
+    def flush() -> None:
+        Listing.objects.bulk_update([listing for listing, _ in changed], ["disclosure_until"])
+        DisclosureEvent.objects.bulk_create(
+            DisclosureEvent(
+                listing=listing,
+                subject_id=listing.subject_id,
+                action=DisclosureEvent.Action.UPDATED,
+                effective_on=periods.today(),
+                actor=actor,
+                note=f"rules of list {credit_list.code} changed",
+                before=before,
+            )
+            for listing, before in changed
+        )
+
+    for listing in Listing.objects.filter(credit_list=credit_list).iterator(chunk_size=batch_size):
+        before = snapshot(listing)
+        listing.credit_list = credit_list
+        listing.apply_list()
+        if listing.disclosure_until != (
+            before["disclosure_until"] and dt.date.fromisoformat(before["disclosure_until"])
+        ):
+            changed.append((listing, before))
+        if len(changed) >= batch_size:
+            flush()
+            count += len(changed)
+            changed = []
+    if changed:
+        flush()
+        count += len(changed)
+    return count
+
+
+@transaction.atomic
+def record_restore_disclosure(
+    *, record: Record, from_reasons: tuple[str, ...], actor: str, note: str, on: dt.date | None = None
+) -> bool:
+    """Put back a record whose disclosure ended for one of `from_reasons`.
+
+    For the rest of its original period only: the stored last day is kept,
+    so a record whose period ran out meanwhile stays ended. A `disclosed`
+    event with reason `restored` tells agencies. True when restored.
+    """
+    on = on or periods.today()
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.ended_on is None or record.end_reason not in from_reasons:
+        return False
+    before = snapshot(record)
+    record.ended_on = None
+    record.end_reason = ""
+    record.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    if not Record.objects.disclosed_on(on).filter(pk=record.pk).exists():
+        # Nothing public comes back (period over); the history still says why.
+        _event(record, action=DisclosureEvent.Action.UPDATED, on=on, actor=actor, note=note, before=before)
+        return False
+    _event(
+        record, action=DisclosureEvent.Action.DISCLOSED, on=on, actor=actor, note=note, reason=RESTORED, before=before
+    )
+    return True
+
+
+@transaction.atomic
+def listing_restore(
+    *, listing: Listing, from_reasons: tuple[str, ...], actor: str, note: str, on: dt.date | None = None
+) -> bool:
+    """Put a subject back on a list it left for one of `from_reasons`, for the
+    rest of the listing's period (see record_restore_disclosure)."""
+    on = on or periods.today()
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    if listing.exited_on is None or listing.exit_reason not in from_reasons:
+        return False
+    before = snapshot(listing)
+    listing.exited_on = None
+    listing.exit_reason = ""
+    listing.save(update_fields=["exited_on", "exit_reason", "updated_at"])
+    if not Listing.objects.disclosed_on(on).filter(pk=listing.pk).exists():
+        _event(listing, action=DisclosureEvent.Action.UPDATED, on=on, actor=actor, note=note, before=before)
+        return False
+    _event(
+        listing, action=DisclosureEvent.Action.DISCLOSED, on=on, actor=actor, note=note, reason=RESTORED, before=before
+    )
+    return True
+
+
+# --- Bankruptcy restructuring: temporary shield (暂时屏蔽) ---------------------
+
+
+@transaction.atomic
+def shield_start(
+    *, subject: Subject, ruling: str, court: str, document_no: str, ruled_on: dt.date, actor: str, note: str = ""
+) -> Shield:
+    """Shield a subject's disclosed negative records and listings on a court
+    ruling approving a restructuring plan or a settlement.
+
+    Each item's disclosure ends with the reason `shielded` (an event each), so
+    the public rule is unchanged; positive information stays disclosed.
+    """
+    if ruling not in Shield.Ruling.values:
+        raise DisclosureError("choose the court ruling")
+    if not court.strip() or not document_no.strip():
+        raise DisclosureError("the court and the ruling number are required")
+    today = periods.today()
+    if ruled_on > today:
+        raise DisclosureError("the ruling date is in the future")
+    # Lock the subject: two staff shielding at once make one shield.
+    Subject.objects.select_for_update().get(pk=subject.pk)
+    if Shield.objects.filter(subject=subject, ended_on__isnull=True).exists():
+        raise DisclosureError("this subject is already shielded")
+    shield = Shield.objects.create(
+        subject=subject,
+        ruling=ruling,
+        court=court.strip(),
+        document_no=document_no.strip(),
+        ruled_on=ruled_on,
+        started_on=today,
+        started_by=actor,
+        note=note,
+    )
+    label = f"shield {document_no.strip()}"
+    for record in Record.objects.disclosed_on(today).filter(subject=subject, category__polarity=Polarity.NEGATIVE):
+        record_end_disclosure(record=record, reason=EndReason.SHIELDED, on=today, actor=actor, note=label)
+    for listing in Listing.objects.disclosed_on(today).filter(subject=subject, credit_list__polarity=Polarity.NEGATIVE):
+        listing_exit(listing=listing, reason=ExitReason.SHIELDED, on=today, actor=actor, note=label)
+    return shield
+
+
+@transaction.atomic
+def shield_end(*, shield: Shield, outcome: str, actor: str, note: str = "") -> Shield:
+    """End a shield: a failed plan restores what was shielded for the rest of
+    its period; a plan carried out leaves it ended, now as repaired."""
+    if outcome not in Shield.Outcome.values:
+        raise DisclosureError("choose the outcome of the plan")
+    shield = Shield.objects.select_for_update().get(pk=shield.pk)
+    if shield.ended_on is not None:
+        raise DisclosureError("this shield has already ended")
+    today = periods.today()
+    label = f"shield {shield.document_no}: {Shield.Outcome(outcome).label}"
+    records = Record.objects.filter(subject=shield.subject, end_reason=EndReason.SHIELDED)
+    listings = Listing.objects.filter(subject=shield.subject, exit_reason=ExitReason.SHIELDED)
+    if outcome == Shield.Outcome.FAILED:
+        for record in records:
+            record_restore_disclosure(
+                record=record, from_reasons=(EndReason.SHIELDED,), actor=actor, note=label, on=today
+            )
+        for listing in listings:
+            listing_restore(listing=listing, from_reasons=(ExitReason.SHIELDED,), actor=actor, note=label, on=today)
+    else:
+        for obj in [*records.select_for_update(), *listings.select_for_update()]:
+            before = snapshot(obj)
+            if isinstance(obj, Record):
+                obj.end_reason = EndReason.REPAIRED
+                obj.save(update_fields=["end_reason", "updated_at"])
+            else:
+                obj.exit_reason = ExitReason.REPAIRED
+                obj.save(update_fields=["exit_reason", "updated_at"])
+            _event(obj, action=DisclosureEvent.Action.UPDATED, on=today, actor=actor, note=label, before=before)
+    shield.ended_on = today
+    shield.outcome = outcome
+    shield.ended_by = actor
+    if note:
+        shield.note = f"{shield.note}\n{note}".strip()
+    shield.save()
+    return shield

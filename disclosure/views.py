@@ -195,10 +195,11 @@ def subject_detail(request: HttpRequest, key: str) -> HttpResponse:
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_disclosed_get(pk=pk)
     if record is None:
-        if selectors.record_get(pk=pk) is None:
+        if not selectors.record_was_disclosed(pk=pk):
+            # Never disclosed (future, minor): nothing confirms it exists.
             raise Http404
-        # Disclosure ended (or never began): say only that, and keep it out
-        # of search engines. Nothing of the record's content is shown.
+        # Disclosure ended: say only that, and keep it out of search engines.
+        # Nothing of the record's content is shown.
         return render(request, "410.html", status=410)
     minimum, maximum = record.category.months_for(record.severity) if record.category.is_negative else (None, None)
     today = periods.today()

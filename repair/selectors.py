@@ -54,15 +54,19 @@ class CheckItem:
         return f"record-{self.record.pk}" if self.record else f"listing-{self.listing.pk}"
 
 
-def subject_repair_check(*, subject: Subject, at: dt.date | None = None) -> list[CheckItem]:
+def subject_repair_check(*, subject: Subject, at: dt.date | None = None, show_cases: bool = True) -> list[CheckItem]:
     """What is disclosed about a subject right now, with its repair state.
 
     Reads the disclosed set through disclosure.selectors (the one rule) and
     the stored `repairable_from` / `repairable` fields; nothing is recomputed.
+    With `show_cases` False (anyone but an account bound to the subject),
+    open applications are not revealed: items show their own state.
     """
     day = at or periods.today()
     disclosed = disclosure_selectors.subject_disclosure(subject=subject, at=day)
     open_items = CaseItem.objects.filter(open=True, case__subject=subject).select_related("case")
+    if not show_cases:
+        open_items = open_items.none()
     by_record = {item.record_id: item.case for item in open_items if item.record_id}
     by_listing = {item.listing_id: item.case for item in open_items if item.listing_id}
     items: list[CheckItem] = []

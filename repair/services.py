@@ -328,6 +328,13 @@ def _check_actor(case: Case, to: str, actor: AbstractBaseUser) -> None:
             )
 
 
+def _commitment_cap(items: Sequence[CaseItem]) -> dt.date | None:
+    """The last day the repaired items would have been disclosed without the
+    repair: the commitment is never disclosed beyond it (DESIGN.md)."""
+    ends = [(item.record or item.listing).disclosure_until for item in items]
+    return max(ends) if ends and None not in ends else None
+
+
 def _apply_outcome(case: Case, to: str, actor: AbstractBaseUser, note: str, changes: dict[str, Any] | None) -> None:
     """Effects on the disclosed data, in the same transaction as the decision."""
     actor_name = actor.get_username()
@@ -348,6 +355,7 @@ def _apply_outcome(case: Case, to: str, actor: AbstractBaseUser, note: str, chan
                 actor=actor_name,
                 document_no=case.tracking_no,
                 source_id=f"repair-{case.tracking_no}",
+                until_cap=_commitment_cap(items),
             )
         elif to == Status.CORRECTED:
             if not changes:

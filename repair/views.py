@@ -24,7 +24,9 @@ from repair.selectors import Repairability
 
 
 def _subject_or_404(key: str) -> Subject:
-    subject = disclosure_selectors.subject_get(key=key)
+    # The public gate, logged in or not: a natural person with nothing
+    # disclosed is not confirmed to exist, not even to a bound account.
+    subject = disclosure_selectors.subject_public_get(key=key)
     if subject is None:
         raise Http404
     return subject
@@ -70,7 +72,9 @@ def check(request: HttpRequest, key: str) -> HttpResponse:
     the application: log in or register, or ask to act for the subject.
     """
     subject = _subject_or_404(key)
-    items = selectors.subject_repair_check(subject=subject)
+    can_apply = user_may_act_for(user=request.user, subject=subject)
+    # Whether an item is in an open application is the applicant's business.
+    items = selectors.subject_repair_check(subject=subject, show_cases=can_apply)
     apply_url = reverse("repair:apply", args=[subject.key])
     return render(
         request,
@@ -79,7 +83,7 @@ def check(request: HttpRequest, key: str) -> HttpResponse:
             "subject": subject,
             "items": items,
             "today": periods.today(),
-            "can_apply": user_may_act_for(user=request.user, subject=subject),
+            "can_apply": can_apply,
             "any_now": any(item.selectable for item in items),
             "R": Repairability,
             "apply_url": apply_url,

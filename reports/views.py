@@ -15,7 +15,8 @@ from reports.models import Purpose
 
 @require_GET
 def report_pdf(request: HttpRequest, key: str) -> HttpResponse:
-    subject = selectors.subject_get(key=key)
+    # The public gate: a natural person with nothing disclosed has no report.
+    subject = selectors.subject_public_get(key=key)
     if subject is None:
         raise Http404(_("No subject has this code."))
     purpose = request.GET.get("purpose", Purpose.GENERAL)

@@ -71,7 +71,7 @@ def make_listing(
     entered_on: dt.date = dt.date(2026, 1, 10),
     **fields,
 ) -> Listing:
-    return Listing.objects.create(
+    listing = Listing(
         subject=subject or make_subject(),
         credit_list=CreditList.objects.get(code=credit_list),
         entered_on=entered_on,
@@ -82,3 +82,6 @@ def make_listing(
         arrived_at=fields.pop("arrived_at", timezone.now()),
         **fields,
     )
+    listing.apply_list()
+    listing.save()
+    return listing

@@ -74,7 +74,7 @@ def listing(
     subj: Subject, auth: Authority, *, list_code: str = "severe_dishonesty", entered_on: dt.date = dt.date(2025, 1, 5)
 ) -> Listing:
     n = next(_counter)
-    return Listing.objects.create(
+    item = Listing(
         subject=subj,
         credit_list=CreditList.objects.get(code=list_code),
         entered_on=entered_on,
@@ -85,6 +85,9 @@ def listing(
         source_id=f"l{n}",
         arrived_at=timezone.now(),
     )
+    item.apply_list()
+    item.save()
+    return item
 
 
 def user(email: str, *, staff: bool = False, groups: tuple[str, ...] = (), of: Authority | None = None):
