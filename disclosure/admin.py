@@ -1,11 +1,14 @@
 """The back office for the disclosed data.
 
-Disclosure state (ended, exited) is read-only here: it changes only through
-the services, which write the event rows agencies rely on.
+Every change that can change what is disclosed goes through
+disclosure.services, which writes the event rows agencies rely on (期限一致):
+adding a record or listing, changing a listing, a list's or a category's
+rules. Disclosure state (ended, exited, derived dates) is read-only here.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,9 +21,11 @@ from disclosure.models import (
     CreditList,
     DisclosureEvent,
     EndReason,
+    ExitReason,
     ImportRun,
     Listing,
     Record,
+    Shield,
     Subject,
     SubjectFormerName,
 )
@@ -63,6 +68,14 @@ class CategoryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["polarity", "repairable"]
     search_fields = ["code", "name", "name_en"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Category | None = None) -> list[str]:
+        # The code is in URLs, imports and the API; polarity decides whether
+        # records are negative: neither changes under existing records.
+        return ["code", "polarity"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Category | None = None) -> bool:
+        return False
 
     def save_model(self, request: HttpRequest, obj: Category, form, change: bool) -> None:
         if not change:
@@ -119,8 +132,12 @@ class RecordAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: Record, form, change: bool) -> None:
-        obj.apply_catalogue()
-        super().save_model(request, obj, form, change)
+        if change:
+            # Every field of an existing record is read-only: its content
+            # changes only through a correction (objection workflow).
+            return
+        # The service derives the dates and writes the "created" event.
+        services.record_publish(record=obj, actor=request.user.get_username(), note="back office")
 
     @admin.action(description=_("End disclosure: revoked by the authority"), permissions=["change"])
     def end_as_revoked(self, request: HttpRequest, queryset: QuerySet[Record]) -> None:
@@ -129,10 +146,55 @@ class RecordAdmin(admin.ModelAdmin):
         self.message_user(request, _("Disclosure ended."), messages.SUCCESS)
 
 
+class CreditListForm(forms.ModelForm):
+    class Meta:
+        model = CreditList
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "polarity",
+            "legal_basis",
+            "exit_rules",
+            "repairable",
+            "repair_min_months",
+            "max_months",
+            "max_months_basis",
+            "exit_at_ban_end",
+            "ordering",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "max_months" in self.changed_data and "max_months_basis" not in self.changed_data:
+            self.add_error("max_months_basis", _("Record the legal basis of the new maximum period."))
+        return data
+
+
 @admin.register(CreditList)
 class CreditListAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "polarity", "repairable"]
+    form = CreditListForm
+    list_display = ["code", "name", "polarity", "repairable", "repair_min_months", "max_months", "exit_at_ban_end"]
     search_fields = ["code", "name", "name_en"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: CreditList | None = None) -> list[str]:
+        return ["code", "polarity"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: CreditList | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: CreditList, form, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        rules = {f: form.cleaned_data[f] for f in form.changed_data if f != "max_months_basis"}
+        updated = services.credit_list_update_rules(
+            credit_list=obj,
+            actor=request.user.get_username(),
+            basis=form.cleaned_data.get("max_months_basis", ""),
+            **rules,
+        )
+        self.message_user(request, _("%(count)d listings now follow the new rules.") % {"count": updated})
 
 
 @admin.register(Listing)
@@ -151,9 +213,59 @@ class ListingAdmin(admin.ModelAdmin):
     date_hierarchy = "entered_on"
     list_select_related = ["subject", "credit_list"]
     raw_id_fields = ["subject", "authority", "import_run"]
-    readonly_fields = ["exited_on", "exit_reason", "arrived_at", "import_run", "created_at", "updated_at"]
+    readonly_fields = [
+        "disclosure_until",
+        "exited_on",
+        "exit_reason",
+        "arrived_at",
+        "import_run",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["exit_as_revoked"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Listing | None = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Listing | None = None) -> list[str]:
+        if obj is not None:
+            # Who is listed and where it came from do not change; the rest
+            # changes through listing_update, which writes the event.
+            return [*self.readonly_fields, "subject", "source", "source_id", "extra"]
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Listing, form, change: bool) -> None:
+        actor = request.user.get_username()
+        if not change:
+            services.listing_publish(listing=obj, actor=actor, note="back office")
+            return
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        services.listing_update(listing=obj, changes=changes, actor=actor, note="back office")
+
+    @admin.action(description=_("Take off the list: revoked by the authority"), permissions=["change"])
+    def exit_as_revoked(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
+        for listing in queryset:
+            services.listing_exit(listing=listing, reason=ExitReason.REVOKED, actor=request.user.get_username())
+        self.message_user(request, _("Taken off the list."), messages.SUCCESS)
+
+
+@admin.register(Shield)
+class ShieldAdmin(admin.ModelAdmin):
+    """Read-only: shields start and end in the office (/office/shields/),
+    through disclosure.services, which end and restore disclosure."""
+
+    list_display = ["subject", "ruling", "court", "document_no", "started_on", "ended_on", "outcome"]
+    list_filter = ["ruling", "outcome"]
+    search_fields = ["=subject__uscc", "subject__name", "document_no"]
+    readonly_fields = [f.name for f in Shield._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Shield | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Shield | None = None) -> bool:
         return False
 
 

@@ -46,7 +46,7 @@ from django.db.models import DateField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from disclosure import periods
-from disclosure.models import Category, DisclosureEvent, Listing, Record, disclosed_records_q
+from disclosure.models import Category, DisclosureEvent, Listing, Record, disclosed_records_q, live_listings_q
 
 Position = tuple[int, int]
 START: Position = (0, 0)
@@ -218,9 +218,11 @@ def _was_disclosed_before_correction(event: DisclosureEvent) -> bool:
     """A correction can make a disclosed record undisclosable (e.g. a severity
     lowered to minor): judge the previous version by the same rule, through
     Q.check(), so agencies learn that their copy must go."""
-    if event.action != DisclosureEvent.Action.UPDATED or not event.record_id or not event.before:
+    if event.action != DisclosureEvent.Action.UPDATED or not event.before:
         return False
     before = event.before
+    if event.listing_id:
+        return _listing_was_live_before_change(event)
     try:
         if "publishable" in before:
             # Snapshots that carry the derived dates (disclosure.services).
@@ -251,6 +253,23 @@ def _was_disclosed_before_correction(event: DisclosureEvent) -> bool:
             "ended_on": Value(ended_on, output_field=DateField()),
         }
     )
+
+
+def _listing_was_live_before_change(event: DisclosureEvent) -> bool:
+    """The same for a listing: a changed planned exit or list maximum can take
+    it off the list today, which agencies must learn."""
+    before = event.before
+    try:
+        values = {
+            "entered_on": _date(before["entered_on"]),
+            "exited_on": _date(before.get("exited_on")),
+            "disclosure_until": _date(before.get("disclosure_until")),
+            "planned_exit_on": _date(before.get("planned_exit_on")),
+        }
+    except (KeyError, ValueError, TypeError):
+        return False
+    day = event.effective_on - dt.timedelta(days=1)
+    return live_listings_q(day).check({k: Value(v, output_field=DateField()) for k, v in values.items()})
 
 
 def changes(

@@ -283,6 +283,7 @@ def commitment_record_create(
 @transaction.atomic
 def record_publish(*, record: Record, actor: str, note: str = "") -> Record:
     """Add one record by hand (back office): derived dates, validation, event."""
+    record.arrived_at = record.arrived_at or timezone.now()
     record.apply_catalogue()
     try:
         record.full_clean(exclude=["import_run"])
@@ -296,6 +297,7 @@ def record_publish(*, record: Record, actor: str, note: str = "") -> Record:
 @transaction.atomic
 def listing_publish(*, listing: Listing, actor: str, note: str = "") -> Listing:
     """Add one listing by hand (back office): derived last day, validation, event."""
+    listing.arrived_at = listing.arrived_at or timezone.now()
     listing.apply_list()
     try:
         listing.full_clean(exclude=["import_run"])

@@ -125,7 +125,11 @@ def test_existing_records_follow_when_staff_change_a_categorys_periods():
     assert disclosed(record, D(2026, 6, 1))
     penalties = Category.objects.get(code="admin_penalty")
     updated = services.category_update_rules(
-        category=penalties, general_min_months=1, general_max_months=6, actor="admin"
+        category=penalties,
+        general_min_months=1,
+        general_max_months=6,
+        periods_legal_basis="某条例第十条：一般失信信息公示期为6个月",
+        actor="admin",
     )
     record.refresh_from_db()
     assert updated == 1

@@ -55,7 +55,9 @@ def test_the_subject_page_shows_none_of_them_and_says_nothing_is_disclosed(clien
 
 def test_each_record_page_answers_410_gone_with_noindex_and_no_content(client, hidden_records):
     _, records = hidden_records
-    for record in records:
+    # Expired, repaired, revoked: disclosed once, ended now. (Future and minor
+    # records were never disclosed: 404, test_record_gone_or_never.)
+    for record in records[:3]:
         response = client.get(f"/records/{record.pk}/")
         assert response.status_code == 410
         page = response.content.decode()
