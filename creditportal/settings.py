@@ -265,4 +265,3 @@ SPECTACULAR_SETTINGS = {
 
 # Open-data files written by `manage.py export_open_data`, served by a view.
 OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR", VAR_DIR / "open-data"))
-OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")

@@ -199,6 +199,7 @@ class OpenDataFile(FeedPosition):
     class Kind(models.TextChoices):
         FULL = "full", _("Full dataset")
         DELTA = "delta", _("Daily changes")
+        INDEX = "index", _("Checksums and terms of use")
 
     name = models.CharField(_("file name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
@@ -208,6 +209,10 @@ class OpenDataFile(FeedPosition):
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    # Set when a newer export replaces the file (an earlier full snapshot):
+    # the file is deleted and its URL answers 410 Gone, so that nothing that
+    # has stopped being disclosed stays downloadable.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("open-data file")

@@ -1,12 +1,19 @@
-"""Open data: the full disclosed dataset and daily deltas as files.
+"""Open data: the current disclosed dataset and the deltas, as files.
 
 `manage.py export_open_data` writes, into OPEN_DATA_DIR:
 - records-<day>.csv / .jsonl and listings-<day>.csv / .jsonl: everything
-  disclosed on <day> (through the selectors, like every public surface);
+  disclosed on <day> (through the selectors, like every public surface),
+  without natural persons (DESIGN.md: bulk files carry none);
 - changes-<day>.jsonl / .csv: the change-feed items since the previous
-  delta (the feed position is stored, so deltas never overlap nor miss);
-- SHA256SUMS-<day>: the checksums, in `sha256sum -c` format.
-Files are written to a temporary name and renamed, so a reader never sees a
+  delta (the feed position is stored, so deltas never overlap nor miss),
+  each item by identity only (source, source id, subject key, action,
+  reason, day): what has ended is announced, its content is served nowhere;
+- datapackage-<day>.json: the files, their schema and the terms of use;
+- SHA256SUMS-<day>.sha256: the checksums of every file still served.
+Only the current full snapshot is served: writing a new one withdraws the
+earlier ones (files deleted, their URLs 410 Gone), so a record that ended
+today cannot be downloaded tomorrow in yesterday's snapshot. Files are
+written to a temporary name and renamed, so a reader never sees a
 half-written file; rerunning for the same day replaces the full dataset and
 leaves an existing delta alone.
 """
@@ -27,11 +34,13 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from dataservices.models import OpenDataFile
 from disclosure import feed, periods, selectors
-from disclosure.models import Listing, Record
+from disclosure.models import Listing, Record, SubjectType
 
 RECORD_COLUMNS = [
     ("id", _("Record id (stable)")),
@@ -65,11 +74,37 @@ DELTA_COLUMNS = [
     ("cursor", _("Change-feed cursor of the item")),
     ("type", _("record or listing")),
     ("object_id", _("Record or listing id")),
+    ("source", _("Source department of the record or listing")),
+    ("source_id", _("Its id within the source")),
     ("subject_key", _("Subject key")),
     ("action", _("disclosed / changed / ended")),
     ("reason", _("For ended: expired, repaired, revoked, corrected, court_decision")),
     ("effective_on", _("Date the change took effect")),
     ("disclosed", _("Disclosed at export time (true/false)")),
+]
+
+# The terms of use (DESIGN.md: 期限一致; no use beyond the scope of
+# disclosure), on /open-data/, /help/open-data/ and in datapackage-<day>.json.
+TERMS = [
+    _(
+        "Keep your copy identical in content and period to what this portal discloses: apply every delta (or the "
+        "change feed) at least once a day, in order."
+    ),
+    _(
+        "Delete at once every record or listing that a delta or the change feed reports as no longer disclosed "
+        "(expired, repaired, revoked, corrected, shielded), including from backups and derived products."
+    ),
+    _(
+        "A full snapshot is valid only until the next one: earlier snapshots are withdrawn and must not be used, "
+        "kept or republished."
+    ),
+    _(
+        "Use the data only for the purposes of public credit information disclosure (checking a business partner, "
+        "procurement, research); do not use it beyond that scope, e.g. to profile or rank individuals, or to keep "
+        "publishing what has stopped being disclosed."
+    ),
+    _("Cite this portal as the source, with the date of the snapshot or delta used."),
+    _("Natural persons are not included in the bulk files."),
 ]
 
 
@@ -112,6 +147,8 @@ def _delta_row(item: feed.FeedItem) -> dict[str, Any]:
         "cursor": item.cursor,
         "type": item.kind,
         "object_id": item.object_id,
+        "source": item.source,
+        "source_id": item.source_id,
         "subject_key": item.event.subject.key,
         "action": item.action,
         "reason": item.reason,
@@ -188,8 +225,9 @@ def _register(name: str, kind: str, day: dt.date, rows: int, size: int, sha256: 
 def export_full(*, day: dt.date | None = None, directory: Path | None = None) -> list[OpenDataFile]:
     day = day or periods.today()
     directory = directory or settings.OPEN_DATA_DIR
-    records = selectors.records_disclosed(at=day)
-    listings = selectors.listings_current(at=day)
+    person = SubjectType.NATURAL_PERSON
+    records = selectors.records_disclosed(at=day).exclude(subject__subject_type=person)
+    listings = selectors.listings_current(at=day).exclude(subject__subject_type=person)
     written = []
     for stem, queryset, convert, columns in (
         ("records", records, _record_row, RECORD_COLUMNS),
@@ -221,7 +259,7 @@ def export_delta(*, day: dt.date | None = None, directory: Path | None = None) -
         position = page.position
         if not page.has_more:
             break
-    rows = [_delta_row(item) for item in items]
+    rows = [_delta_row(item) for item in items if item.event.subject.subject_type != SubjectType.NATURAL_PERSON]
     written = []
     with transaction.atomic():
         for name, writer in (
@@ -244,29 +282,97 @@ def export_delta(*, day: dt.date | None = None, directory: Path | None = None) -
     return written
 
 
-def write_checksums(*, day: dt.date, directory: Path | None = None) -> OpenDataFile:
+def terms_url() -> str:
+    return settings.SITE_URL + reverse("dataservices:help-open-data")
+
+
+def _terms(language: str) -> list[str]:
+    with translation.override(language):
+        return [str(text) for text in TERMS]
+
+
+def write_datapackage(*, day: dt.date, directory: Path | None = None) -> OpenDataFile:
+    """The files served after this export, their schema and the terms of use,
+    as a Frictionless data package (the files' metadata)."""
     directory = directory or settings.OPEN_DATA_DIR
-    files = OpenDataFile.objects.filter(day=day).exclude(file_format="sha256").order_by("name")
-    lines = [f"{f.sha256}  {f.name}\n" for f in files]
+    columns = {"records": RECORD_COLUMNS, "listings": LISTING_COLUMNS, "changes": DELTA_COLUMNS}
+    package = {
+        "name": f"credit-portal-{day.isoformat()}",
+        "title": "公共信用信息公示数据 / Public credit information",
+        "created": day.isoformat(),
+        "licenses": [{"name": "terms-of-use", "path": terms_url(), "title": "使用条款 / Terms of use"}],
+        "terms_of_use": {"url": terms_url(), "zh-Hans": _terms("zh-hans"), "en": _terms("en")},
+        "resources": [
+            {
+                "name": f.name.rsplit(".", 1)[0] + "-" + f.file_format,
+                "path": f.name,
+                "format": f.file_format,
+                "hash": f"sha256:{f.sha256}",
+                "bytes": f.size,
+                "rows": f.rows,
+                "schema": {
+                    "fields": [
+                        {"name": name, "description": str(text)} for name, text in columns[f.name.split("-", 1)[0]]
+                    ]
+                },
+            }
+            for f in files_listed().exclude(kind=OpenDataFile.Kind.INDEX).order_by("name")
+        ],
+    }
+    name = f"datapackage-{day.isoformat()}.json"
+
+    def write(fh) -> int:
+        json.dump(package, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+        return len(package["resources"])
+
+    count, size, digest = _write_atomic(directory / name, write)
+    return _register(name, OpenDataFile.Kind.INDEX, day, count, size, digest)
+
+
+def write_checksums(*, day: dt.date, directory: Path | None = None) -> OpenDataFile:
+    """Checksums of every file served after this export, in `sha256sum -c` format."""
+    directory = directory or settings.OPEN_DATA_DIR
     name = f"SHA256SUMS-{day.isoformat()}.sha256"
+    files = files_listed().exclude(name=name).exclude(file_format="sha256").order_by("name")
+    lines = [f"{f.sha256}  {f.name}\n" for f in files]
 
     def write(fh) -> int:
         fh.writelines(lines)
         return len(lines)
 
     count, size, digest = _write_atomic(directory / name, write)
-    return _register(name, OpenDataFile.Kind.FULL, day, count, size, digest)
+    return _register(name, OpenDataFile.Kind.INDEX, day, count, size, digest)
+
+
+def withdraw_earlier(*, day: dt.date, directory: Path | None = None) -> int:
+    """Withdraw the full snapshots and index files of earlier days: delete the
+    files and keep the rows, so that their URLs answer 410 Gone."""
+    directory = directory or settings.OPEN_DATA_DIR
+    stale = OpenDataFile.objects.filter(
+        kind__in=[OpenDataFile.Kind.FULL, OpenDataFile.Kind.INDEX], day__lt=day, withdrawn_at__isnull=True
+    )
+    count = 0
+    for item in stale:
+        (directory / item.name).unlink(missing_ok=True)
+        count += OpenDataFile.objects.filter(pk=item.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    return count
 
 
 def export_open_data(*, day: dt.date | None = None, directory: Path | None = None) -> list[OpenDataFile]:
     day = day or periods.today()
     files = export_full(day=day, directory=directory) + export_delta(day=day, directory=directory)
-    return [*files, write_checksums(day=day, directory=directory)]
+    # Only once the new snapshot is in place: a reader always finds one.
+    withdraw_earlier(day=day, directory=directory)
+    package = write_datapackage(day=day, directory=directory)
+    return [*files, package, write_checksums(day=day, directory=directory)]
 
 
 def files_listed() -> QuerySet[OpenDataFile]:
-    return OpenDataFile.objects.all()
+    """The files served now: the current snapshot, every delta, the index."""
+    return OpenDataFile.objects.filter(withdrawn_at__isnull=True)
 
 
 def file_get(*, name: str) -> OpenDataFile | None:
+    """A file by name, withdrawn or not (the view answers 410 for those)."""
     return OpenDataFile.objects.filter(name=name).first()

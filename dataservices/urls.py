@@ -10,6 +10,7 @@ urlpatterns = [
     path("check/", views.check_page, name="check"),
     path("open-data/", views.open_data_page, name="open-data"),
     path("open-data/files/<str:name>", views.open_data_file, name="open-data-file"),
+    path("help/open-data/", views.open_data_terms, name="help-open-data"),
     path("subjects/<str:key>/feed/", feeds.SubjectChangesFeed(), name="subject-feed"),
     path("subjects/<str:key>/follow/", views.follow, name="follow"),
     path("alerts/confirm/<str:token>/", views.subscription_confirm, name="subscription-confirm"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -102,21 +101,35 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
             "record_columns": opendata.RECORD_COLUMNS,
             "listing_columns": opendata.LISTING_COLUMNS,
             "delta_columns": opendata.DELTA_COLUMNS,
-            "licence_url": settings.OPEN_DATA_LICENCE_URL,
+            "terms": opendata.TERMS,
         },
     )
 
 
-def open_data_file(request: HttpRequest, name: str) -> FileResponse:
-    """Only files the export listed in the database, never a path from the URL."""
+def open_data_terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "dataservices/help_open_data.html", {"terms": opendata.TERMS})
+
+
+def open_data_file(request: HttpRequest, name: str) -> HttpResponse:
+    """Only files the export listed in the database, never a path from the URL.
+
+    A withdrawn snapshot answers 410 Gone: its content may include what has
+    stopped being disclosed since."""
     item = opendata.file_get(name=name)
+    if item is not None and item.withdrawn_at is not None:
+        return render(request, "dataservices/open_data_withdrawn.html", {"file": item}, status=410)
     if item is None or not item.path.is_file():
         raise Http404
     content_type = "text/csv; charset=utf-8" if name.endswith(".csv") else "application/x-ndjson; charset=utf-8"
     if name.endswith(".sha256"):
         content_type = "text/plain; charset=utf-8"
+    elif name.endswith(".json"):
+        content_type = "application/json; charset=utf-8"
     response = FileResponse(item.path.open("rb"), as_attachment=True, filename=name, content_type=content_type)
     response["X-Checksum-SHA256"] = item.sha256
+    # The terms of use travel with every file (RFC 8288 "license" relation).
+    response["Link"] = f'<{opendata.terms_url()}>; rel="license"'
+    response["Cache-Control"] = "no-cache"
     return response
 
 

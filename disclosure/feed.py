@@ -90,6 +90,10 @@ class FeedItem:
     reason: str
     record: Record | None
     listing: Listing | None
+    # (source, source id): who a mirror must delete, even once the record or
+    # listing is no longer disclosed and its content is served nowhere.
+    source: str = ""
+    source_id: str = ""
 
     @property
     def position(self) -> Position:
@@ -322,16 +326,29 @@ def _with_current_content(events: list[DisclosureEvent], day: dt.date) -> list[F
     listings = (
         {li.pk: li for li in selectors.listings_current(at=day).filter(pk__in=listing_ids)} if listing_ids else {}
     )
-    return [
-        FeedItem(
-            event=event,
-            action=PUBLIC_ACTIONS.get(event.action, event.action),
-            reason=event.reason,
-            record=records.get(event.record_id) if event.record_id else None,
-            listing=listings.get(event.listing_id) if event.listing_id else None,
+    identities = {
+        ("record", pk): (source, source_id)
+        for pk, source, source_id in Record.objects.filter(pk__in=record_ids).values_list("pk", "source", "source_id")
+    } | {
+        ("listing", pk): (source, source_id)
+        for pk, source, source_id in Listing.objects.filter(pk__in=listing_ids).values_list("pk", "source", "source_id")
+    }
+    items = []
+    for event in events:
+        kind = "record" if event.record_id else "listing"
+        source, source_id = identities.get((kind, event.record_id or event.listing_id), ("", ""))
+        items.append(
+            FeedItem(
+                event=event,
+                action=PUBLIC_ACTIONS.get(event.action, event.action),
+                reason=event.reason,
+                record=records.get(event.record_id) if event.record_id else None,
+                listing=listings.get(event.listing_id) if event.listing_id else None,
+                source=source,
+                source_id=source_id,
+            )
         )
-        for event in events
-    ]
+    return items
 
 
 def recent(*, subject_id: int, limit: int = 50, at: dt.date | None = None) -> list[FeedItem]:

@@ -242,7 +242,10 @@ def list_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def help_page(request: HttpRequest, topic: str) -> HttpResponse:
-    context = {"categories": selectors.categories(), "lists": selectors.credit_lists()} if topic == "periods" else {}
+    context: dict = {}
+    if topic == "periods":
+        context = {"categories": selectors.categories(), "lists": selectors.credit_lists()}
+
     return render(request, f"disclosure/help/{topic}.html", context)
 
 

@@ -53,9 +53,9 @@ def test_the_export_holds_exactly_the_disclosed_data_with_checksums(client, tmp_
     for line in sums:
         digest, name = line.split("  ")
         assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == digest
-    assert len(sums) == 6  # records, listings, changes × csv, jsonl
+    assert len(sums) == 7  # records, listings, changes × csv, jsonl; the data package
     page = client.get("/open-data/").content.decode()
-    assert "records-2026-11-20.csv" in page and "disclosure_until" in page and "creativecommons" in page
+    assert "records-2026-11-20.csv" in page and "disclosure_until" in page
 
 
 def test_each_daily_delta_starts_where_the_previous_one_ended():

@@ -57,7 +57,9 @@ def test_the_change_feed_announces_the_end_as_expired():
 
 
 def test_a_procurement_listing_leaves_with_its_ban_and_cannot_be_repaired_before():
-    listing = make_listing(credit_list="procurement_violation", entered_on=D(2026, 1, 10), planned_exit_on=D(2027, 7, 10))
+    listing = make_listing(
+        credit_list="procurement_violation", entered_on=D(2026, 1, 10), planned_exit_on=D(2027, 7, 10)
+    )
     assert listing.disclosure_until == D(2027, 7, 9)
     assert listing.repairable_from is None
     assert CreditList.objects.get(code="procurement_violation").exit_at_ban_end
