@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from disclosure.models import Authority, Severity
+from disclosure.models import Authority, Severity, Shield
 from repair.models import Ground, Kind, Status
 
 
@@ -65,12 +65,13 @@ class RepairApplicationForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
-    record = forms.TypedChoiceField(label=_("Record"), coerce=int)
+    # "record-<id>", "listing-<id>" or "case-<id>" (a refused repair application).
+    record = forms.ChoiceField(label=_("What the objection is about"))
     ground = forms.ChoiceField(label=_("Ground"), choices=Ground.choices, widget=forms.RadioSelect)
     statement = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
     evidence = MultipleFileField(label=_("Supporting documents (PDF, JPEG or PNG; optional)"), required=False)
 
-    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["record"].choices = choices
         if not self.is_bound:
@@ -87,6 +88,43 @@ class DecisionForm(forms.Form):
 
     to = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
     note = forms.CharField(label=_("Reason or note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # 容缺受理: accept while non-essential materials are missing.
+    missing_materials = forms.CharField(
+        label=_("Materials still to be added (容缺受理; leave empty if the application is complete)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    materials_due = forms.DateField(
+        label=_("To be added by"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why this complex case needs more time (sent to the applicant)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MaterialsForm(forms.Form):
+    evidence = MultipleFileField(label=_("The missing materials (PDF, JPEG or PNG)"))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ShieldStartForm(forms.Form):
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=40)
+    ruling = forms.ChoiceField(label=_("Court ruling"), choices=Shield.Ruling.choices)
+    court = forms.CharField(label=_("Court"), max_length=200)
+    document_no = forms.CharField(label=_("Ruling number"), max_length=120)
+    ruled_on = forms.DateField(label=_("Ruling date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ShieldEndForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome of the plan"), choices=Shield.Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CorrectionForm(forms.Form):

@@ -19,8 +19,22 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import staff_authority
 from disclosure import periods
+from disclosure import selectors as disclosure_selectors
+from disclosure import services as disclosure_services
+from disclosure.models import Shield
+from disclosure.search import InvalidCode, validate_uscc
 from repair import selectors, services, workdays
-from repair.forms import CorrectionForm, DecisionForm, NoteForm, OfficialYearForm, QueueFilterForm, TimelinessForm
+from repair.forms import (
+    CorrectionForm,
+    DecisionForm,
+    ExtensionForm,
+    NoteForm,
+    OfficialYearForm,
+    QueueFilterForm,
+    ShieldEndForm,
+    ShieldStartForm,
+    TimelinessForm,
+)
 from repair.models import Kind, OfficialYear, Status
 from repair.timeliness import DEADLINE_WORKDAYS, publication_timeliness
 
@@ -65,12 +79,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _decisions(case, user) -> dict[str, bool]:
     """Which decision forms to show; the service checks again on POST."""
     accept = case.status == Status.SUBMITTED and user.has_perm("repair.accept_case")
-    decide = (
-        case.status == Status.ACCEPTED
-        and user.has_perm("repair.decide_case")
-        and staff_authority(user=user) == case.authority
-    )
-    return {"accept": accept, "decide": decide}
+    of_authority = user.has_perm("repair.decide_case") and staff_authority(user=user) == case.authority
+    decide = case.status == Status.ACCEPTED and of_authority
+    return {
+        "accept": accept,
+        "decide": decide,
+        "extend": case.is_open and case.extended_on is None and of_authority,
+        "revoke": case.status == Status.REPAIRED and of_authority,
+    }
 
 
 @_staff
@@ -78,7 +94,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_staff(user=request.user, pk=pk)
     items = list(case.items.select_related("record__category", "record__authority", "listing__credit_list"))
     correction = None
-    if case.kind == Kind.OBJECTION and items and items[0].record:
+    if case.kind == Kind.OBJECTION and not case.objected_case_id and items and items[0].record:
         record = items[0].record
         correction = CorrectionForm(
             initial={
@@ -99,8 +115,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can": _decisions(case, request.user),
             "correction": correction,
             "note_form": NoteForm(),
+            "extension_form": ExtensionForm(),
             "missing_years": workdays.years_without_schedule(
-                {day.year for day in (case.feedback_due, case.decision_due) if day}
+                {day.year for day in (case.feedback_due, case.decision_due, case.result_due) if day}
             ),
             "today": periods.today(),
             "S": Status,
@@ -115,7 +132,8 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_staff(user=request.user, pk=pk)
     to = request.POST.get("to", "")
     changes = None
-    if to == Status.CORRECTED:
+    extra: dict = {}
+    if to == Status.CORRECTED and not case.objected_case_id:
         form = CorrectionForm(request.POST)
         if not form.is_valid():
             for field, errors in form.errors.items():
@@ -135,8 +153,12 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Choose a decision."))
             return redirect("office:case", pk=case.pk)
         note = form.cleaned_data["note"]
+        extra = {
+            "missing_materials": form.cleaned_data["missing_materials"],
+            "materials_due": form.cleaned_data["materials_due"],
+        }
     try:
-        services.case_transition(case=case, to=to, actor=request.user, note=note, changes=changes)
+        services.case_transition(case=case, to=to, actor=request.user, note=note, changes=changes, **extra)
     except services.RepairError as exc:
         messages.error(request, str(exc))
     else:
@@ -210,3 +232,82 @@ def timeliness(request: HttpRequest) -> HttpResponse:
         "repair/office/timeliness.html",
         {"form": form, "rows": rows, "deadline": DEADLINE_WORKDAYS},
     )
+
+
+@_staff
+@require_POST
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get_for_staff(user=request.user, pk=pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A reason is required."))
+        return redirect("office:case", pk=case.pk)
+    try:
+        case = services.case_extend(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+    except services.RepairError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Extended: the result is now due by %(day)s.") % {"day": case.result_due})
+    return redirect("office:case", pk=case.pk)
+
+
+def _shield_staff(view):
+    return login_required(permission_required("disclosure.add_shield", raise_exception=True)(view))
+
+
+@_shield_staff
+def shields(request: HttpRequest) -> HttpResponse:
+    """Temporary shields (暂时屏蔽) on bankruptcy restructuring rulings."""
+    form = ShieldStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = None
+        try:
+            subject = disclosure_selectors.subject_get(key=validate_uscc(data["uscc"]))
+        except InvalidCode:
+            pass
+        if subject is None:
+            form.add_error("uscc", _("No subject with this code is registered on the portal."))
+        else:
+            try:
+                disclosure_services.shield_start(
+                    subject=subject,
+                    ruling=data["ruling"],
+                    court=data["court"],
+                    document_no=data["document_no"],
+                    ruled_on=data["ruled_on"],
+                    actor=request.user.get_username(),
+                    note=data["note"],
+                )
+            except disclosure_services.DisclosureError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The subject's negative information is shielded."))
+                return redirect("office:shields")
+    return render(
+        request,
+        "repair/office/shields.html",
+        {"form": form, "shields": Shield.objects.select_related("subject")[:200], "end_form": ShieldEndForm()},
+    )
+
+
+@_shield_staff
+@require_POST
+def shield_end(request: HttpRequest, pk: int) -> HttpResponse:
+    shield = Shield.objects.filter(pk=pk).first()
+    form = ShieldEndForm(request.POST)
+    if shield is None or not form.is_valid():
+        messages.error(request, _("Choose the outcome of the plan."))
+        return redirect("office:shields")
+    try:
+        disclosure_services.shield_end(
+            shield=shield,
+            outcome=form.cleaned_data["outcome"],
+            actor=request.user.get_username(),
+            note=form.cleaned_data["note"],
+        )
+    except disclosure_services.DisclosureError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The shield has ended."))
+    return redirect("office:shields")

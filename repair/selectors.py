@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as DbCase
-from django.db.models import DateField, F, QuerySet, Value, When
+from django.db.models import DateField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.selectors import staff_authority, subjects_related, user_may_act_for
@@ -97,9 +97,37 @@ def subject_repair_check(*, subject: Subject, at: dt.date | None = None, show_ca
 
 def records_objectable(*, subject: Subject, at: dt.date | None = None) -> list[Record]:
     """Disclosed records of a subject that are not already under an open case."""
+    return objection_targets(subject=subject, at=at).records
+
+
+@dataclass(frozen=True)
+class ObjectionTargets:
+    records: list[Record]
+    listings: list[Listing]
+    # Refused (or not accepted) repair applications whose result may be
+    # objected to: not already under an open objection.
+    cases: list[Case]
+
+
+def objection_targets(*, subject: Subject, at: dt.date | None = None) -> ObjectionTargets:
+    """What a subject can object to: its disclosed records and current
+    listings (content or period) and the results of its refused repair
+    applications, leaving out what an open case is already about."""
     disclosed = disclosure_selectors.subject_disclosure(subject=subject, at=at)
-    busy = set(CaseItem.objects.filter(open=True, record__subject=subject).values_list("record_id", flat=True))
-    return [record for record in disclosed.disclosed_records if record.pk not in busy]
+    busy = CaseItem.objects.filter(open=True, case__subject=subject)
+    busy_records = set(busy.exclude(record=None).values_list("record_id", flat=True))
+    busy_listings = set(busy.exclude(listing=None).values_list("listing_id", flat=True))
+    cases = (
+        Case.objects.filter(subject=subject, kind="repair", status__in=[Status.REFUSED, Status.NOT_ACCEPTED])
+        .exclude(objections__status__in=OPEN_STATUSES)
+        .select_related("authority")
+        .order_by("-submitted_at")
+    )
+    return ObjectionTargets(
+        records=[r for r in disclosed.disclosed_records if r.pk not in busy_records],
+        listings=[li for li in disclosed.current_listings if li.pk not in busy_listings],
+        cases=list(cases),
+    )
 
 
 def cases_for_applicant(*, user: AbstractBaseUser) -> QuerySet[Case]:
@@ -173,7 +201,7 @@ def staff_queue(
     cases = cases_for_staff(user=user).annotate(
         due_on=DbCase(
             When(status=Status.SUBMITTED, then=F("feedback_due")),
-            When(status=Status.ACCEPTED, then=F("decision_due")),
+            When(status=Status.ACCEPTED, then=Coalesce("decision_due", "materials_due")),
             default=Value(None),
             output_field=DateField(),
         )
@@ -187,7 +215,9 @@ def staff_queue(
     if kind:
         cases = cases.filter(kind=kind)
     if due == "overdue":
-        cases = cases.filter(due_on__lt=day)
+        # Overdue is measured against the result date promised to the
+        # applicant (国办发〔2025〕22号 §六), or the running step's deadline.
+        cases = cases.filter(Q(due_on__lt=day) | Q(result_due__lt=day))
     elif due == "today":
         cases = cases.filter(due_on=day)
     elif due == "week":

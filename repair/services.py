@@ -28,13 +28,16 @@ from django.utils.translation import gettext as _
 from accounts.files import sniff_upload, stored_name
 from accounts.selectors import staff_authority, subjects_related, user_may_act_for
 from disclosure import periods
-from disclosure.models import EndReason, ExitReason, Record, Subject, SubjectType
+from disclosure.models import EndReason, ExitReason, Listing, Record, Subject, SubjectType
 from disclosure.services import (
     DisclosureError,
     commitment_record_create,
     listing_exit,
+    listing_restore,
+    listing_update,
     record_correct,
     record_end_disclosure,
+    record_restore_disclosure,
 )
 from repair import workdays
 from repair.models import (
@@ -50,10 +53,17 @@ from repair.models import (
     OfficialYear,
     Status,
 )
-from repair.selectors import Repairability, records_objectable, subject_repair_check
+from repair.selectors import Repairability, objection_targets, subject_repair_check
 
-FEEDBACK_WORKDAYS = 10  # accept or refuse to accept within 10 working days of the application
-DECISION_WORKDAYS = 3  # the deciding authority decides within 3 working days of acceptance
+# 国办发〔2025〕22号 §六 as Credit China applies it: the applicant has the
+# result within 10 working days of the application; the deciding authority
+# decides within 3 working days of receiving the complete application, so
+# the credit centre accepts within the 7 before. A complex case may be
+# extended once (by EXTENSION_WORKDAYS, with a reason sent to the applicant).
+RESULT_WORKDAYS = 10
+DECISION_WORKDAYS = 3
+FEEDBACK_WORKDAYS = RESULT_WORKDAYS - DECISION_WORKDAYS
+EXTENSION_WORKDAYS = 10
 
 
 class RepairError(Exception):
@@ -68,6 +78,7 @@ class InvalidTransition(RepairError):
 TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (Kind.REPAIR, Status.SUBMITTED): (Status.ACCEPTED, Status.NOT_ACCEPTED, Status.WITHDRAWN),
     (Kind.REPAIR, Status.ACCEPTED): (Status.REPAIRED, Status.REFUSED, Status.WITHDRAWN),
+    (Kind.REPAIR, Status.REPAIRED): (Status.REPAIR_REVOKED,),
     (Kind.OBJECTION, Status.SUBMITTED): (Status.ACCEPTED, Status.NOT_ACCEPTED, Status.WITHDRAWN),
     (Kind.OBJECTION, Status.ACCEPTED): (
         Status.CORRECTED,
@@ -86,9 +97,10 @@ PERMISSION_FOR: dict[str, str | None] = {
     Status.CORRECTED: "repair.decide_case",
     Status.RECORD_WITHDRAWN: "repair.decide_case",
     Status.WITHDRAWN: None,
+    Status.REPAIR_REVOKED: "repair.decide_case",
 }
 
-REASON_REQUIRED = frozenset({Status.NOT_ACCEPTED, Status.REFUSED})
+REASON_REQUIRED = frozenset({Status.NOT_ACCEPTED, Status.REFUSED, Status.REPAIR_REVOKED})
 
 
 def _mail_later(*, to: str, subject: str, body: str) -> None:
@@ -160,10 +172,12 @@ def _file_case(
     now = timezone.now()
     try:
         with transaction.atomic():
+            filed_on = periods.beijing_date(now)
             case = Case.objects.create(
                 applicant=applicant,
                 submission_token=token,
-                feedback_due=workdays.add_workdays(periods.beijing_date(now), FEEDBACK_WORKDAYS),
+                feedback_due=workdays.add_workdays(filed_on, FEEDBACK_WORKDAYS),
+                result_due=workdays.add_workdays(filed_on, RESULT_WORKDAYS),
                 **fields,
             )
             CaseItem.objects.bulk_create(CaseItem(case=case, **item) for item in items)
@@ -186,13 +200,13 @@ def _received_mail(case: Case, applicant: AbstractBaseUser) -> None:
         body=_(
             "We received your %(kind)s about %(subject)s.\n"
             "Tracking number: %(tracking_no)s\n"
-            "Feedback is due by %(due)s.\n\n%(url)s\n"
+            "You will have the result by %(due)s.\n\n%(url)s\n"
         )
         % {
             "kind": case.get_kind_display(),
             "subject": case.subject.name,
             "tracking_no": case.tracking_no,
-            "due": case.feedback_due.isoformat(),
+            "due": case.result_due.isoformat(),
             "url": _case_url(case),
         },
     )
@@ -274,13 +288,17 @@ def objection_submit(
     *,
     applicant: AbstractBaseUser,
     subject: Subject,
-    record: Record,
     ground: str,
     statement: str,
     evidence: Sequence[UploadedFile],
     token: uuid.UUID,
+    record: Record | None = None,
+    listing: Listing | None = None,
+    repair_case: Case | None = None,
 ) -> Case:
-    """Object to a disclosed record (异议申诉): wrong, duplicated, past its period, not disclosable."""
+    """Object (异议申诉) to a disclosed record, a current listing, a disclosure
+    period (grounds `past_period` / `wrong_period`) or the result of a refused
+    repair application (`repair_result`): exactly one of the three."""
     existing = Case.objects.filter(applicant=applicant, submission_token=token).first()
     if existing is not None:
         return existing
@@ -290,24 +308,35 @@ def objection_submit(
         raise RepairError(_("Choose the ground of the objection."))
     if not statement.strip():
         raise RepairError(_("Explain the objection."))
-    if record.subject_id != subject.pk or record.pk not in {r.pk for r in records_objectable(subject=subject)}:
-        if existing := Case.objects.filter(applicant=applicant, submission_token=token).first():
-            return existing  # the same form submitted twice at once
-        raise RepairError(_("This record is not disclosed about this subject, or it is already under review."))
+    if sum(x is not None for x in (record, listing, repair_case)) != 1:
+        raise RepairError(_("Choose what the objection is about."))
+    objectable = objection_targets(subject=subject)
+    fields: dict[str, Any] = {
+        "kind": Kind.OBJECTION,
+        "subject": subject,
+        "statement": statement.strip(),
+        "ground": ground,
+    }
+    if repair_case is not None:
+        if ground != Ground.REPAIR_RESULT:
+            raise RepairError(_("An objection to a repair result has the ground “the result is wrong”."))
+        if repair_case.pk not in {c.pk for c in objectable.cases}:
+            raise RepairError(_("This repair result cannot be objected to, or an objection to it is under review."))
+        items = [{"record": i.record, "listing": i.listing} for i in repair_case.items.all()]
+        fields.update(authority=repair_case.authority, objected_case=repair_case)
+    else:
+        target = record or listing
+        allowed = objectable.records if record is not None else objectable.listings
+        if ground == Ground.REPAIR_RESULT:
+            raise RepairError(_("Choose the repair application whose result is wrong."))
+        if target.subject_id != subject.pk or target.pk not in {x.pk for x in allowed}:
+            if existing := Case.objects.filter(applicant=applicant, submission_token=token).first():
+                return existing  # the same form submitted twice at once
+            raise RepairError(_("This record is not disclosed about this subject, or it is already under review."))
+        items = [{"record": record, "listing": listing}]
+        fields["authority"] = target.authority
     checked = _check_uploads(evidence)
-    return _file_case(
-        token=token,
-        applicant=applicant,
-        fields={
-            "kind": Kind.OBJECTION,
-            "subject": subject,
-            "authority": record.authority,
-            "statement": statement.strip(),
-            "ground": ground,
-        },
-        items=[{"record": record}],
-        checked=checked,
-    )
+    return _file_case(token=token, applicant=applicant, fields=fields, items=items, checked=checked)
 
 
 def _check_actor(case: Case, to: str, actor: AbstractBaseUser) -> None:
@@ -339,41 +368,61 @@ def _apply_outcome(case: Case, to: str, actor: AbstractBaseUser, note: str, chan
     """Effects on the disclosed data, in the same transaction as the decision."""
     actor_name = actor.get_username()
     items = list(case.items.select_related("record", "listing"))
+    label = f"objection {case.tracking_no}: {note}"
     try:
-        if to == Status.REPAIRED:
-            label = f"credit repair {case.tracking_no}"
-            for item in items:
-                if item.record is not None:
-                    record_end_disclosure(record=item.record, reason=EndReason.REPAIRED, actor=actor_name, note=label)
-                else:
-                    listing_exit(listing=item.listing, reason=ExitReason.REPAIRED, actor=actor_name, note=label)
-            case.commitment_record = commitment_record_create(
-                subject=case.subject,
-                text=case.commitment_text,
-                authority=case.authority,
-                decided_on=periods.today(),
-                actor=actor_name,
-                document_no=case.tracking_no,
-                source_id=f"repair-{case.tracking_no}",
-                until_cap=_commitment_cap(items),
-            )
+        if to == Status.REPAIRED or (to == Status.CORRECTED and case.objected_case_id):
+            # A repair approved, or a refused repair granted on objection.
+            _grant_repair(case, items, actor_name)
         elif to == Status.CORRECTED:
             if not changes:
                 raise RepairError(_("Enter the corrected content of the record."))
             for item in items:
-                record_correct(
-                    record=item.record, changes=changes, actor=actor_name, note=f"objection {case.tracking_no}: {note}"
-                )
+                if item.record is not None:
+                    record_correct(record=item.record, changes=changes, actor=actor_name, note=label)
+                else:
+                    listing_update(listing=item.listing, changes=changes, actor=actor_name, note=label)
         elif to == Status.RECORD_WITHDRAWN:
             for item in items:
-                record_end_disclosure(
-                    record=item.record,
-                    reason=EndReason.CORRECTED,
-                    actor=actor_name,
-                    note=f"objection {case.tracking_no}: {note}",
-                )
+                if item.record is not None:
+                    record_end_disclosure(record=item.record, reason=EndReason.CORRECTED, actor=actor_name, note=label)
+                else:
+                    listing_exit(listing=item.listing, reason=ExitReason.CORRECTED, actor=actor_name, note=label)
+        elif to == Status.REPAIR_REVOKED:
+            # Obtained by fraud: what the repair ended is disclosed again for
+            # the rest of its original period (its stored last day).
+            revoked = f"repair {case.tracking_no} revoked: {note}"
+            for item in items:
+                if item.record is not None:
+                    record_restore_disclosure(
+                        record=item.record, from_reasons=(EndReason.REPAIRED,), actor=actor_name, note=revoked
+                    )
+                else:
+                    listing_restore(
+                        listing=item.listing, from_reasons=(ExitReason.REPAIRED,), actor=actor_name, note=revoked
+                    )
     except DisclosureError as exc:
         raise RepairError(str(exc)) from exc
+
+
+def _grant_repair(case: Case, items: list[CaseItem], actor_name: str) -> None:
+    label = f"credit repair {case.tracking_no}"
+    for item in items:
+        if item.record is not None:
+            record_end_disclosure(record=item.record, reason=EndReason.REPAIRED, actor=actor_name, note=label)
+        else:
+            listing_exit(listing=item.listing, reason=ExitReason.REPAIRED, actor=actor_name, note=label)
+    repaired = case.objected_case or case
+    commitment = commitment_record_create(
+        subject=case.subject,
+        text=repaired.commitment_text,
+        authority=case.authority,
+        decided_on=periods.today(),
+        actor=actor_name,
+        document_no=repaired.tracking_no,
+        source_id=f"repair-{case.tracking_no}",
+        until_cap=_commitment_cap(items),
+    )
+    case.commitment_record = commitment
 
 
 def _outcome_mail(case: Case) -> None:
@@ -385,6 +434,10 @@ def _outcome_mail(case: Case) -> None:
 def _outcome_mail_compose(case: Case) -> None:
     texts = {
         Status.ACCEPTED: _("Your case %(tracking_no)s was accepted. A decision is due by %(due)s."),
+        Status.REPAIR_REVOKED: _(
+            "The credit repair %(tracking_no)s was revoked because it was obtained by fraud; the records and "
+            "listings concerned are disclosed again for the rest of their period. Reason: %(reason)s"
+        ),
         Status.NOT_ACCEPTED: _("Your case %(tracking_no)s was not accepted. Reason: %(reason)s"),
         Status.REPAIRED: _(
             "Your credit repair application %(tracking_no)s was approved: the records concerned are no longer "
@@ -400,8 +453,13 @@ def _outcome_mail_compose(case: Case) -> None:
     body = texts[case.status] % {
         "tracking_no": case.tracking_no,
         "reason": case.reason,
-        "due": case.decision_due.isoformat() if case.decision_due else "",
+        "due": case.decision_due.isoformat() if case.decision_due else case.result_due.isoformat(),
     }
+    if case.awaiting_materials:
+        body += "\n" + _("Please add by %(date)s: %(materials)s") % {
+            "date": case.materials_due.isoformat(),
+            "materials": case.missing_materials,
+        }
     if case.status in (Status.NOT_ACCEPTED, Status.REFUSED):
         body += "\n" + _("You may apply again once the reason has been removed.")
     _mail_later(
@@ -413,15 +471,31 @@ def _outcome_mail_compose(case: Case) -> None:
 
 
 def case_transition(
-    *, case: Case, to: str, actor: AbstractBaseUser, note: str = "", changes: dict[str, Any] | None = None
+    *,
+    case: Case,
+    to: str,
+    actor: AbstractBaseUser,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+    missing_materials: str = "",
+    materials_due: dt.date | None = None,
 ) -> Case:
     """Move a case to `to`: the one way a status changes.
 
     Raises InvalidTransition when the move is not allowed from the current
     status, e.g. because another reviewer acted first, and RepairError when
     the actor may not make it or a required reason is missing.
+
+    Accepting with `missing_materials` (容缺受理, 国办发〔2025〕22号 §五) lists
+    what the applicant is to add by `materials_due`; the authority's 3
+    working days then run from when the materials arrive.
     """
     note = note.strip()
+    missing_materials = missing_materials.strip()
+    if missing_materials and to != Status.ACCEPTED:
+        raise RepairError(_("Missing materials are listed only when accepting."))
+    if missing_materials and (materials_due is None or materials_due <= periods.today()):
+        raise RepairError(_("Give a date in the future by which the missing materials are to be added."))
     with transaction.atomic():
         # Lock the row and check the move against the row *after* the lock:
         # of two reviewers acting at once, the second sees the first's result.
@@ -448,7 +522,11 @@ def case_transition(
         locked.status = to
         if to == Status.ACCEPTED:
             locked.accepted_at = now
-            locked.decision_due = workdays.add_workdays(periods.beijing_date(now), DECISION_WORKDAYS)
+            if missing_materials:
+                locked.missing_materials, locked.materials_due = missing_materials, materials_due
+                locked.decision_due = None
+            else:
+                locked.decision_due = workdays.add_workdays(periods.beijing_date(now), DECISION_WORKDAYS)
         if to in REASON_REQUIRED:
             locked.reason = note
         if to not in OPEN_STATUSES:
@@ -470,6 +548,80 @@ def case_note_add(*, case: Case, actor: AbstractBaseUser, note: str) -> CaseEven
     return CaseEvent.objects.create(case=case, actor=actor, old_status=case.status, new_status=case.status, note=note)
 
 
+def case_extend(*, case: Case, actor: AbstractBaseUser, reason: str) -> Case:
+    """Extend a complex case once (国办发〔2025〕22号 §六): the promised result
+    date and the decision move by EXTENSION_WORKDAYS; the reason is recorded
+    and mailed to the applicant."""
+    reason = reason.strip()
+    if not reason:
+        raise RepairError(_("A reason is required."))
+    with transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).select_related("applicant", "authority").get(pk=case.pk)
+        if not locked.is_open:
+            raise RepairError(_("Only an open case can be extended."))
+        if locked.extended_on is not None:
+            raise RepairError(_("This case was already extended once, on %(day)s.") % {"day": locked.extended_on})
+        _check_actor(locked, Status.REFUSED, actor)  # the deciding authority's reviewers
+        calendar = workdays.Calendar()
+        old = locked.result_due
+        locked.result_due = workdays.add_workdays(old, EXTENSION_WORKDAYS, calendar=calendar)
+        if locked.decision_due is not None:
+            locked.decision_due = workdays.add_workdays(locked.decision_due, EXTENSION_WORKDAYS, calendar=calendar)
+        locked.extended_on = periods.today()
+        locked.extension_reason = reason
+        locked.save(update_fields=["result_due", "decision_due", "extended_on", "extension_reason"])
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _(
+                "Extended once (complex case): the result is now due by %(new)s instead of %(old)s. Reason: %(reason)s"
+            ) % {
+                "new": locked.result_due.isoformat(),
+                "old": old.isoformat(),
+                "reason": reason,
+            }
+            CaseEvent.objects.create(
+                case=locked, actor=actor, old_status=locked.status, new_status=locked.status, note=note
+            )
+            _mail_later(
+                to=locked.applicant.email,
+                subject=_("Case %(tracking_no)s: extended") % {"tracking_no": locked.tracking_no},
+                body=note + "\n\n" + _case_url(locked) + "\n",
+            )
+    return locked
+
+
+def case_materials_supply(
+    *, case: Case, applicant: AbstractBaseUser, evidence: Sequence[UploadedFile], note: str = ""
+) -> Case:
+    """The applicant adds the materials listed at acceptance (容缺受理): the
+    authority's 3 working days run from today, and the promised result date
+    moves no earlier than that."""
+    if not evidence:
+        raise RepairError(_("Upload the missing materials."))
+    checked = _check_uploads(evidence)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        if locked.applicant_id != applicant.pk:
+            raise RepairError(_("Only the applicant can add materials to this case."))
+        if not locked.awaiting_materials:
+            raise RepairError(_("This case is not waiting for materials."))
+        now = timezone.now()
+        _attach_evidence(locked, checked)
+        locked.materials_received_at = now
+        locked.decision_due = workdays.add_workdays(periods.beijing_date(now), DECISION_WORKDAYS)
+        locked.result_due = max(locked.result_due, locked.decision_due)
+        locked.save(update_fields=["materials_received_at", "decision_due", "result_due"])
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("Missing materials added; the decision is due by %(due)s.") % {"due": locked.decision_due}
+        CaseEvent.objects.create(
+            case=locked,
+            actor=applicant,
+            old_status=locked.status,
+            new_status=locked.status,
+            note=f"{text} {note.strip()}".strip(),
+        )
+    return locked
+
+
 def reminders_send(*, today: dt.date | None = None) -> int:
     """Remind reviewers of open cases due by the next working day or overdue.
 
@@ -479,7 +631,9 @@ def reminders_send(*, today: dt.date | None = None) -> int:
     day = today or periods.today()
     horizon = workdays.next_workday(day)
     due = Case.objects.filter(
-        Q(status=Status.SUBMITTED, feedback_due__lte=horizon) | Q(status=Status.ACCEPTED, decision_due__lte=horizon)
+        Q(status=Status.SUBMITTED, feedback_due__lte=horizon)
+        | Q(status=Status.ACCEPTED, decision_due__lte=horizon)
+        | Q(status__in=OPEN_STATUSES, result_due__lte=horizon)
     ).select_related("authority", "subject")
     User = get_user_model()
     sent = 0
@@ -513,11 +667,15 @@ def _reminder_text(case: Case, overdue: bool) -> tuple[str, str]:
     subject_line = (_("Overdue: case %(tracking_no)s") if overdue else _("Due soon: case %(tracking_no)s")) % {
         "tracking_no": case.tracking_no
     }
-    body = _("Case %(tracking_no)s (%(subject)s, %(status)s) is due on %(due)s.\n\n%(url)s\n") % {
+    body = _(
+        "Case %(tracking_no)s (%(subject)s, %(status)s) is due on %(due)s.\n"
+        "The applicant was promised the result by %(result_due)s.\n\n%(url)s\n"
+    ) % {
         "tracking_no": case.tracking_no,
         "subject": case.subject.name,
         "status": case.get_status_display(),
         "due": case.due.isoformat(),
+        "result_due": case.result_due.isoformat(),
         "url": settings.SITE_URL + reverse("office:case", kwargs={"pk": case.pk}),
     }
     return subject_line, body
@@ -564,13 +722,26 @@ def official_year_enter(
 def _recompute_deadlines(*, actor: AbstractBaseUser, year: int) -> None:
     calendar = workdays.Calendar()
     for case in Case.objects.select_for_update().filter(status__in=OPEN_STATUSES):
+        filed_on = periods.beijing_date(case.submitted_at)
+        extra = EXTENSION_WORKDAYS if case.extended_on else 0
+        deadlines = {"result_due": (filed_on, RESULT_WORKDAYS + extra)}
         if case.status == Status.SUBMITTED:
-            field, start, count = "feedback_due", periods.beijing_date(case.submitted_at), FEEDBACK_WORKDAYS
-        else:
-            field, start, count = "decision_due", periods.beijing_date(case.accepted_at), DECISION_WORKDAYS
-        new = workdays.add_workdays(start, count, calendar=calendar)
-        old = getattr(case, field)
-        if new != old:
+            deadlines["feedback_due"] = (filed_on, FEEDBACK_WORKDAYS)
+        elif case.decision_due is not None:
+            complete = case.materials_received_at or case.accepted_at
+            deadlines["decision_due"] = (periods.beijing_date(complete), DECISION_WORKDAYS + extra)
+        for field, (start, count) in deadlines.items():
+            new = workdays.add_workdays(start, count, calendar=calendar)
+            if field == "result_due" and case.decision_due is not None and case.materials_received_at:
+                new = max(
+                    new,
+                    workdays.add_workdays(
+                        periods.beijing_date(case.materials_received_at), DECISION_WORKDAYS, calendar=calendar
+                    ),
+                )
+            old = getattr(case, field)
+            if new == old:
+                continue
             setattr(case, field, new)
             case.save(update_fields=[field])
             CaseEvent.objects.create(

@@ -18,9 +18,12 @@ from disclosure import selectors as disclosure_selectors
 from disclosure.models import Subject
 from disclosure.search import InvalidCode, validate_uscc
 from repair import selectors, services
-from repair.forms import ObjectionForm, RepairApplicationForm, StatusLookupForm
-from repair.models import Status
+from repair.forms import MaterialsForm, ObjectionForm, RepairApplicationForm, StatusLookupForm
+from repair.models import Kind, Status
 from repair.selectors import Repairability
+from reports import services as report_services
+from reports.decision_pdf import render as decision_render
+from reports.services import DECIDED_OUTCOMES
 
 
 def _subject_or_404(key: str) -> Subject:
@@ -161,22 +164,39 @@ def object_to_record(request: HttpRequest, key: str) -> HttpResponse:
         return not_bound
     if done := _already_filed(request):
         return done
-    records = selectors.records_objectable(subject=subject)
+    targets = selectors.objection_targets(subject=subject)
+    found = {f"record-{r.pk}": {"record": r} for r in targets.records}
+    found |= {f"listing-{li.pk}": {"listing": li} for li in targets.listings}
+    found |= {f"case-{c.pk}": {"repair_case": c} for c in targets.cases}
     choices = [
-        (r.pk, f"{r.category.name} · {r.document_no} · {r.authority} · {r.decided_on:%Y-%m-%d}") for r in records
+        *(
+            (f"record-{r.pk}", f"{r.category.name} · {r.document_no} · {r.authority} · {r.decided_on:%Y-%m-%d}")
+            for r in targets.records
+        ),
+        *(
+            (f"listing-{li.pk}", f"{li.credit_list.name} · {li.authority} · {li.entered_on:%Y-%m-%d}")
+            for li in targets.listings
+        ),
+        *(
+            (
+                f"case-{c.pk}",
+                _("Result of repair application %(no)s (%(status)s)")
+                % {"no": c.tracking_no, "status": c.get_status_display()},
+            )
+            for c in targets.cases
+        ),
     ]
     form = ObjectionForm(request.POST or None, request.FILES or None, choices=choices)
     if request.method == "POST" and form.is_valid():
-        record = next(r for r in records if r.pk == form.cleaned_data["record"])
         try:
             case = services.objection_submit(
                 applicant=request.user,
                 subject=subject,
-                record=record,
                 ground=form.cleaned_data["ground"],
                 statement=form.cleaned_data["statement"],
                 evidence=form.cleaned_data["evidence"],
                 token=form.cleaned_data["token"],
+                **found[form.cleaned_data["record"]],
             )
         except services.RepairError as exc:
             form.add_error(None, str(exc))
@@ -198,8 +218,44 @@ def case_detail(request: HttpRequest, tracking_no: str) -> HttpResponse:
             "events": case.events.select_related("actor"),
             "evidence": case.evidence.all(),
             "can_withdraw": case.is_open,
+            "materials_form": MaterialsForm(),
+            "decision_available": case.kind == Kind.REPAIR and case.status in DECIDED_OUTCOMES,
         },
     )
+
+
+@login_required
+@require_POST
+def supply_materials(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    """容缺受理: the applicant adds the materials listed at acceptance."""
+    case = selectors.case_get_for_applicant(user=request.user, tracking_no=tracking_no)
+    form = MaterialsForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Upload the missing materials."))
+        return redirect("repair:case", tracking_no=case.tracking_no)
+    try:
+        case = services.case_materials_supply(
+            case=case, applicant=request.user, evidence=form.cleaned_data["evidence"], note=form.cleaned_data["note"]
+        )
+    except services.RepairError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Materials added. The decision is due by %(day)s.") % {"day": case.decision_due})
+    return redirect("repair:case", tracking_no=case.tracking_no)
+
+
+@login_required
+def decision_pdf(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    """The repair decision document (信用修复决定书), for the applicant only."""
+    case = selectors.case_get_for_applicant(user=request.user, tracking_no=tracking_no)
+    if case.kind != Kind.REPAIR or case.status not in DECIDED_OUTCOMES:
+        raise Http404
+    document = report_services.decision_issue(case=case)
+    response = HttpResponse(decision_render(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="repair-decision-{document.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required

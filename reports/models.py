@@ -45,3 +45,28 @@ class CreditReport(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class DecisionDocument(models.Model):
+    """A credit repair decision document (信用修复决定书): the outcome of a
+    repair application as issued to the applicant, numbered and verifiable on
+    /reports/verify/ like a credit report."""
+
+    number = models.CharField(_("document number"), max_length=32, unique=True)
+    verification_code = models.CharField(_("verification code"), max_length=12)
+    case = models.ForeignKey("repair.Case", on_delete=models.PROTECT, related_name="decision_documents")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    # What the document states, exactly as printed.
+    content = models.JSONField(_("content"))
+    content_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("repair decision document")
+        verbose_name_plural = _("repair decision documents")
+        constraints = [
+            # One document per outcome: downloading again does not mint numbers.
+            models.UniqueConstraint(fields=["case", "content_sha256"], name="decision_one_per_case_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

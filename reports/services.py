@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from disclosure import periods, regions, selectors
 from disclosure.models import Polarity, Subject, SubjectType
-from reports.models import CreditReport, Purpose
+from reports.models import CreditReport, DecisionDocument, Purpose
 
 # Unambiguous characters for codes read off paper and typed in again.
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -118,3 +118,96 @@ def report_verify(*, number: str, code: str) -> CreditReport | None:
 def report_changed_since_issue(*, report: CreditReport) -> bool:
     """True when what is disclosed today differs from what the report states."""
     return report_content(subject=report.subject, at=periods.today()) != report.content
+
+
+# --- Credit repair decision documents (信用修复决定书) ------------------------
+
+
+def decision_content(*, case: Any) -> dict[str, Any]:
+    """What the decision document on a decided repair application states.
+
+    The outcome, the items it is about and their dates as at the decision;
+    never an identity number in full (DESIGN.md)."""
+    subject = case.subject
+    is_person = subject.subject_type == SubjectType.NATURAL_PERSON
+    items = []
+    for item in case.items.select_related("record__category", "listing__credit_list", "record", "listing"):
+        if item.record is not None:
+            record = item.record
+            items.append(
+                {
+                    "kind": "record",
+                    "name": record.category.name,
+                    "name_en": record.category.name_en,
+                    "document_no": record.document_no,
+                    "date": record.decided_on.isoformat(),
+                    "authority": record.authority.name,
+                }
+            )
+        else:
+            listing = item.listing
+            items.append(
+                {
+                    "kind": "listing",
+                    "name": listing.credit_list.name,
+                    "name_en": listing.credit_list.name_en,
+                    "document_no": listing.document_no,
+                    "date": listing.entered_on.isoformat(),
+                    "authority": listing.authority.name,
+                }
+            )
+    decided = case.closed_at and periods.beijing_date(case.closed_at)
+    return {
+        "tracking_no": case.tracking_no,
+        "outcome": case.status,
+        "subject": {
+            "name": subject.name,
+            "uscc": subject.uscc,
+            "identity_number": subject.masked_identity_number if is_person else "",
+        },
+        "authority": case.authority.name,
+        "submitted_on": periods.beijing_date(case.submitted_at).isoformat(),
+        "decided_on": decided.isoformat() if decided else None,
+        "reason": case.reason,
+        "items": items,
+        "commitment_record_id": case.commitment_record_id,
+    }
+
+
+DECIDED_OUTCOMES = ("repaired", "refused", "repair_revoked")
+
+
+def decision_issue(*, case: Any) -> DecisionDocument:
+    """Issue (or return the already issued) decision document of a decided
+    repair application; a later outcome (a repair revoked for fraud) gets a
+    document of its own."""
+    if case.kind != "repair" or case.status not in DECIDED_OUTCOMES:
+        raise ValueError("only a decided repair application has a decision document")
+    content = decision_content(case=case)
+    digest = hashlib.sha256(
+        json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    ).hexdigest()
+    existing = DecisionDocument.objects.filter(case=case, content_sha256=digest).first()
+    if existing:
+        return existing
+    day = periods.today()
+    try:
+        with transaction.atomic():
+            return DecisionDocument.objects.create(
+                number=f"XF{day:%Y%m%d}{_code(8)}",
+                verification_code=_code(8),
+                case=case,
+                content=content,
+                content_sha256=digest,
+            )
+    except IntegrityError:
+        return DecisionDocument.objects.get(case=case, content_sha256=digest)
+
+
+def decision_verify(*, number: str, code: str) -> DecisionDocument | None:
+    number = number.strip().upper()
+    code = code.strip().upper()
+    document = DecisionDocument.objects.filter(number=number).first()
+    if document is None or not secrets.compare_digest(document.verification_code, code):
+        return None
+    return document

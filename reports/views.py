@@ -39,16 +39,19 @@ def report_pdf(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET or None)
-    report = None
+    report = decision = None
     checked = False
     changed = False
     if form.is_valid():
         checked = True
-        report = services.report_verify(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
+        number, code = form.cleaned_data["number"], form.cleaned_data["code"]
+        report = services.report_verify(number=number, code=code)
         if report is not None:
             changed = services.report_changed_since_issue(report=report)
+        else:
+            decision = services.decision_verify(number=number, code=code)
     return render(
         request,
         "reports/verify.html",
-        {"form": form, "report": report, "checked": checked, "changed_since": changed},
+        {"form": form, "report": report, "decision": decision, "checked": checked, "changed_since": changed},
     )
