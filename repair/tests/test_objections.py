@@ -35,7 +35,7 @@ def objection(world):
 def test_a_bound_user_objects_to_a_disclosed_record(world):
     case = _object(world)
     assert (case.kind, case.status, case.authority) == (Kind.OBJECTION, Status.SUBMITTED, world.market)
-    assert case.feedback_due == dt.date(2026, 12, 9)
+    assert (case.feedback_due, case.result_due) == (dt.date(2026, 12, 4), dt.date(2026, 12, 9))
     # Any disclosed record can be objected to, not only repairable ones.
     assert _object(world, record=world.fraud).kind == Kind.OBJECTION
 
@@ -150,7 +150,7 @@ def test_a_natural_person_objects_to_a_record_about_themself(world, client):
     assert "11010119800101103X" not in page
     token = re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
     response = client.post(
-        url, {"token": token, "record": record.pk, "ground": "duplicated", "statement": "同一行为重复录入"}
+        url, {"token": token, "record": f"record-{record.pk}", "ground": "duplicated", "statement": "同一行为重复录入"}
     )
     assert response.status_code == 302
     case = Case.objects.get(applicant=citizen)

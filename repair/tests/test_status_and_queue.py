@@ -64,6 +64,7 @@ def test_the_queue_is_paginated(world, client):
             ground="wrong",
             submission_token=uuid.uuid4(),
             feedback_due=first.feedback_due + dt.timedelta(days=1),
+            result_due=first.result_due + dt.timedelta(days=1),
         )
     client.force_login(world.centre)
     page_one = client.get("/office/").content.decode()

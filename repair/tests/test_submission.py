@@ -23,8 +23,9 @@ def test_it_files_an_application_with_a_tracking_number_and_a_feedback_deadline(
     assert case.status == Status.SUBMITTED
     assert len(case.tracking_no) == 12
     assert case.authority == world.market
-    # Wednesday 2026-11-25 + 10 working days.
-    assert case.feedback_due == dt.date(2026, 12, 9)
+    # Wednesday 2026-11-25 + 10 working days: the result; acceptance in the 7 before.
+    assert case.result_due == dt.date(2026, 12, 9)
+    assert case.feedback_due == dt.date(2026, 12, 4)
     assert {(i.record_id, i.listing_id) for i in case.items.all()} == {
         (world.penalty.pk, None),
         (None, world.severe.pk),

@@ -71,11 +71,12 @@ def test_staff_cannot_withdraw_for_the_applicant(world, submitted):
         services.case_transition(case=submitted, to=Status.WITHDRAWN, actor=world.centre)
 
 
-def test_nothing_moves_after_a_decision(world, accepted):
+def test_nothing_moves_after_a_decision_but_a_revocation_for_fraud(world, accepted):
     case = services.case_transition(case=accepted, to=Status.REPAIRED, actor=world.market_reviewer)
     for to in Status.values:
-        with pytest.raises(services.InvalidTransition):
-            services.case_transition(case=case, to=to, actor=world.applicant)
+        expected = services.RepairError if to == Status.REPAIR_REVOKED else services.InvalidTransition
+        with pytest.raises(expected):
+            services.case_transition(case=case, to=to, actor=world.applicant, note="x")
 
 
 def test_a_decision_cannot_skip_acceptance(world, submitted):
@@ -90,8 +91,10 @@ def test_objection_outcomes_are_not_open_to_repair_applications(world, accepted)
 
 
 def test_the_table_covers_both_kinds_and_ends_in_final_states():
-    finals = {Status.NOT_ACCEPTED, Status.REPAIRED, Status.REFUSED, Status.CORRECTED, Status.RECORD_WITHDRAWN}
-    finals.add(Status.WITHDRAWN)
+    finals = {Status.NOT_ACCEPTED, Status.REFUSED, Status.CORRECTED, Status.RECORD_WITHDRAWN}
+    finals |= {Status.WITHDRAWN, Status.REPAIR_REVOKED}
+    # A repair's only way on: revoked because it was obtained by fraud.
+    assert TRANSITIONS[(Kind.REPAIR, Status.REPAIRED)] == (Status.REPAIR_REVOKED,)
     for kind in Kind.values:
         assert (kind, Status.SUBMITTED) in TRANSITIONS and (kind, Status.ACCEPTED) in TRANSITIONS
     for final in finals:
