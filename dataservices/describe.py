@@ -13,6 +13,8 @@ REASONS = {
     "revoked": gettext_lazy("revoked by the authority"),
     "corrected": gettext_lazy("corrected after an objection"),
     "court_decision": gettext_lazy("court decision"),
+    "shielded": gettext_lazy("temporarily shielded during bankruptcy restructuring"),
+    "restored": gettext_lazy("disclosure restored"),
 }
 
 
