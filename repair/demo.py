@@ -46,7 +46,7 @@ def demo_accounts_create(*, password: str | None = None) -> list[str]:
     lines.append("admin-role@demo.example: administrator (official calendar, bindings)")
     subject = None
     for candidate in Subject.objects.filter(uscc__isnull=False).order_by("pk"):
-        items = [i for i in subject_repair_check(subject=candidate) if i.state == Repairability.NOW]
+        items = [i for i in subject_repair_check(subject=candidate, show_cases=True) if i.state == Repairability.NOW]
         if items:
             subject, authority = candidate, items[0].authority
             break

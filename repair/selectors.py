@@ -54,13 +54,14 @@ class CheckItem:
         return f"record-{self.record.pk}" if self.record else f"listing-{self.listing.pk}"
 
 
-def subject_repair_check(*, subject: Subject, at: dt.date | None = None, show_cases: bool = True) -> list[CheckItem]:
+def subject_repair_check(*, subject: Subject, show_cases: bool, at: dt.date | None = None) -> list[CheckItem]:
     """What is disclosed about a subject right now, with its repair state.
 
     Reads the disclosed set through disclosure.selectors (the one rule) and
     the stored `repairable_from` / `repairable` fields; nothing is recomputed.
-    With `show_cases` False (anyone but an account bound to the subject),
-    open applications are not revealed: items show their own state.
+    `show_cases` is required so that every caller decides: True only for an
+    account bound to the subject (or the workflow itself); otherwise open
+    applications are not revealed and items show their own state.
     """
     day = at or periods.today()
     disclosed = disclosure_selectors.subject_disclosure(subject=subject, at=day)

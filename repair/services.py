@@ -242,7 +242,7 @@ def repair_application_submit(
         raise RepairError(_("Upload evidence that the obligations are fulfilled."))
     if not items:
         raise RepairError(_("Select at least one record or listing to repair."))
-    check = {item.value: item for item in subject_repair_check(subject=subject)}
+    check = {item.value: item for item in subject_repair_check(subject=subject, show_cases=True)}
     chosen = []
     for value in dict.fromkeys(items):
         item = check.get(value)

@@ -120,7 +120,7 @@ def apply(request: HttpRequest, key: str) -> HttpResponse:
         return not_bound
     if done := _already_filed(request):
         return done
-    items = selectors.subject_repair_check(subject=subject)
+    items = selectors.subject_repair_check(subject=subject, show_cases=True)  # the bound applicant
     choices = [(item.value, _item_label(item)) for item in items if item.selectable]
     # The item whose "apply" button led here is ticked already.
     wanted = request.GET.get("item", "")

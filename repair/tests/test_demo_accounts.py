@@ -22,6 +22,6 @@ def test_it_creates_one_account_per_role_once(world):
     binding = SubjectBinding.objects.get(user__username="applicant@demo.example")
     assert (binding.subject, binding.status) == (world.subject, "approved")
     # The reviewer decides for an authority with an item the applicant can repair now.
-    repairable_now = {i.authority for i in subject_repair_check(subject=world.subject) if i.selectable}
+    repairable_now = {i.authority for i in subject_repair_check(subject=world.subject, show_cases=True) if i.selectable}
     assert StaffProfile.objects.get(user=reviewer).authority in repairable_now
     assert User.objects.get(username="centre@demo.example").check_password("demo-password-2026")

@@ -15,7 +15,11 @@ TODAY = dt.date(2026, 11, 26)
 
 
 def state_of(listing) -> tuple[str, dt.date | None]:
-    item = next(item for item in subject_repair_check(subject=listing.subject, at=TODAY) if item.listing == listing)
+    item = next(
+        item
+        for item in subject_repair_check(subject=listing.subject, at=TODAY, show_cases=True)
+        if item.listing == listing
+    )
     return item.state, item.repairable_from
 
 

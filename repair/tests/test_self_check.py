@@ -13,7 +13,7 @@ from repair.tests.conftest import submit
 def _states(subject):
     return {
         item.obj.pk if item.record else ("L", item.obj.pk): item
-        for item in selectors.subject_repair_check(subject=subject)
+        for item in selectors.subject_repair_check(subject=subject, show_cases=True)
     }
 
 
