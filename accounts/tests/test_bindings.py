@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from accounts import services
 from accounts.models import SubjectBinding
+from disclosure import periods
 from repair.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -108,4 +111,8 @@ def test_a_natural_person_binds_to_their_own_data_by_identity_number_and_name(pe
 
     services.binding_decide(binding=binding, actor=people["centre"], approve=True)
     client.force_login(people["boss"])
+    # Nothing disclosed about the person: no page confirms them, even to
+    # their own bound account (DESIGN.md, natural persons).
+    assert client.get(f"/repair/subjects/{person.key}/apply/").status_code == 404
+    f.record(person, f.authority(), decided_on=periods.today() - dt.timedelta(days=30))
     assert client.get(f"/repair/subjects/{person.key}/apply/").status_code == 200
