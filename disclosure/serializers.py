@@ -228,10 +228,17 @@ class ChangeSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="event.pk")
     type = serializers.ChoiceField(source="kind", choices=["record", "listing"])
     object_id = serializers.IntegerField()
+    source = serializers.CharField(
+        help_text="Source department of the record or listing (its identity with source_id)."
+    )
+    source_id = serializers.CharField(help_text="Its id within the source: what to delete when it has ended.")
     subject = SubjectRefSerializer(source="event.subject")
     action = serializers.ChoiceField(choices=["disclosed", "changed", "ended"])
     reason = serializers.CharField(
-        help_text="For ended: expired, repaired, revoked, corrected, court_decision; for changed: corrected or empty."
+        help_text=(
+            "For ended: expired, repaired, revoked, corrected, court_decision, shielded; for disclosed: restored "
+            "(a repair revoked for fraud, a restructuring that failed) or empty; for changed: corrected or empty."
+        )
     )
     effective_on = serializers.DateField(source="event.effective_on")
     occurred_at = serializers.DateTimeField(source="event.created_at")

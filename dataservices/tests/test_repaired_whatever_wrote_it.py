@@ -36,3 +36,14 @@ def test_an_imported_repair_is_announced_as_repaired(client):
         atom = client.get(f"/subjects/{record.subject.uscc}/feed/").content.decode()
     assert [(i.action, i.reason, i.disclosed) for i in items][-1] == ("ended", "repaired", False)
     assert "信用修复" in atom
+
+
+def test_the_api_change_feed_names_what_ended_by_source_and_source_id(client):
+    with time_machine.travel(NOON, tick=False):
+        record = publish_record(decided_on=dt.date(2026, 6, 1), source="market", source_id="M-9")
+        end_like_a_bulk_import(record, on=TODAY)
+        results = client.get("/api/v1/changes/").json()["results"]
+    ended = [r for r in results if r["action"] == "ended"]
+    assert [(r["source"], r["source_id"], r["reason"], r["record"]) for r in ended] == [
+        ("market", "M-9", "repaired", None)
+    ]
