@@ -15,7 +15,7 @@ def promised_result_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0008_list_maximum_periods_shields_repair_commitments'),
+        ('disclosure', '0009_list_maximum_periods_shields_repair_commitments'),
         ('repair', '0002_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
