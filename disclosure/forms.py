@@ -19,11 +19,11 @@ class RegionFields(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["province"].choices = [("", _("All provinces"))] + [
-            (region.code, region.name) for region in regions.provinces()
+            (region.code, regions.local_label(region)) for region in regions.provinces()
         ]
         province = self.data.get("province", "") if self.is_bound else ""
         cities = regions.cities(province) if province in dict(self.fields["province"].choices) and province else []
-        self.fields["city"].choices = [("", _("All cities"))] + [(region.code, region.name) for region in cities]
+        self.fields["city"].choices = [("", _("All cities"))] + [(region.code, regions.local_label(region)) for region in cities]
         self.has_cities = bool(cities)
 
     def region(self) -> str:

@@ -106,6 +106,7 @@ class SubjectListingSerializer(ListingSerializer):
 class SubjectSummarySerializer(SubjectRefSerializer):
     region_code = serializers.CharField(read_only=True)
     region_name = serializers.SerializerMethodField()
+    region_name_en = serializers.SerializerMethodField()
     negative_records = serializers.IntegerField(read_only=True, help_text="Negative records disclosed today.")
     positive_records = serializers.IntegerField(read_only=True, help_text="Positive records disclosed today.")
     current_lists = serializers.IntegerField(read_only=True, help_text="Lists the subject is on today.")
@@ -116,6 +117,7 @@ class SubjectSummarySerializer(SubjectRefSerializer):
             *SubjectRefSerializer.Meta.fields,
             "region_code",
             "region_name",
+            "region_name_en",
             "negative_records",
             "positive_records",
             "current_lists",
@@ -127,6 +129,14 @@ class SubjectSummarySerializer(SubjectRefSerializer):
         if not subject.region_code:
             return None
         return regions.full_name(subject.region_code) or None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_region_name_en(self, subject: Subject) -> str | None:
+        """The region in pinyin ("Fuqing Shi, Fuzhou, Fujian"): the API does not
+        change with the page language, so both forms are given."""
+        if not subject.region_code:
+            return None
+        return regions.full_name_en(subject.region_code) or None
 
     def get_url(self, subject: Subject) -> str:
         return f"{settings.SITE_URL}/subjects/{subject.key}/"

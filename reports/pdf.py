@@ -122,7 +122,10 @@ def render(report: CreditReport) -> bytes:
             subject["uscc"] or subject["identity_number"] or "—",
         ],
         [pgettext("credit report", "Subject type"), str(SubjectType(subject["subject_type"]).label)],
-        [pgettext("credit report", "Region"), subject["region_name"] or "—"],
+        [
+            pgettext("credit report", "Region"),
+            (subject.get("region_name_en") if english else subject["region_name"]) or "—",
+        ],
     ]
     if subject["legal_representative"]:
         rows.append([pgettext("credit report", "Legal representative"), subject["legal_representative"]])

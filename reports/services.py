@@ -63,6 +63,7 @@ def report_content(*, subject: Subject, at: dt.date) -> dict[str, Any]:
             "subject_type": subject.subject_type,
             "region_code": subject.region_code,
             "region_name": regions.full_name(subject.region_code),
+            "region_name_en": regions.full_name_en(subject.region_code),
             "legal_representative": "" if is_person else subject.legal_representative,
             # Never the full identity number (DESIGN.md).
             "identity_number": subject.masked_identity_number if is_person else "",

@@ -20,8 +20,8 @@ def local_name(obj) -> str:
 
 @register.filter
 def region_name(code: str) -> str:
-    """Province, city and county names of a GB/T 2260 code."""
-    return regions.full_name(code or "")
+    """Province, city and county names of a GB/T 2260 code, in the page's language."""
+    return regions.display_name(code or "")
 
 
 @register.filter
