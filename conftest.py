@@ -65,3 +65,18 @@ def data_migration_rows(request: pytest.FixtureRequest) -> None:
                 for app, model, codename in permissions
             )
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def report_signing_pair(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Issued PDFs are signed: give the test run its own self-signed pair
+    (as `bin/run` does under var/), whatever the environment configures."""
+    from reports import signing
+
+    folder = tmp_path_factory.mktemp("signing")
+    settings.REPORT_SIGNING_KEY = folder / "test.key"
+    settings.REPORT_SIGNING_CERT = folder / "test.crt"
+    settings.REPORT_SIGNING_KEY_PASSPHRASE = ""
+    signing.demo_pair_create(
+        key_path=settings.REPORT_SIGNING_KEY, cert_path=settings.REPORT_SIGNING_CERT, common_name="Test signing"
+    )

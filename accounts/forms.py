@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from stdnum.cn import ric
 
 from disclosure import selectors as disclosure_selectors
@@ -85,4 +86,4 @@ class BindingDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", _("Approve the request")), ("refuse", _("Refuse the request"))], widget=forms.HiddenInput
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(label=pgettext_lazy("binding review", "Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

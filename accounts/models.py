@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.files import private_storage
 from disclosure.models import mask_identity_number
@@ -21,7 +22,7 @@ class StaffProfile(models.Model):
         null=True,
         blank=True,
         related_name="staff",
-        verbose_name=_("authority"),
+        verbose_name=pgettext_lazy("staff profile", "authority"),
         help_text=_("Authority reviewers decide only cases of this authority."),
     )
 
@@ -42,7 +43,7 @@ class SubjectBinding(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
         APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("binding status", "Refused")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bindings")
     # Empty for a natural person's claim that matches nobody the portal holds:
@@ -64,7 +65,7 @@ class SubjectBinding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(pgettext_lazy("binding review", "reason"), blank=True)
 
     class Meta:
         verbose_name = _("subject binding")

@@ -192,6 +192,16 @@ UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
 # Requests to act for a subject one account may file in 24 hours.
 BINDING_REQUESTS_PER_DAY = envint("BINDING_REQUESTS_PER_DAY", "5")
 
+# Key and certificate that sign every issued PDF (PAdES), as PEM files; the
+# certificate file may carry its chain after it. `bin/run` creates a
+# self-signed demo pair here when none exists (manage.py
+# create_demo_signing_pair); production uses one issued by a CA.
+REPORT_SIGNING_KEY = Path(os.environ.get("REPORT_SIGNING_KEY", VAR_DIR / "signing" / "report-signing.key"))
+REPORT_SIGNING_CERT = Path(os.environ.get("REPORT_SIGNING_CERT", VAR_DIR / "signing" / "report-signing.crt"))
+REPORT_SIGNING_KEY_PASSPHRASE = os.environ.get("REPORT_SIGNING_KEY_PASSPHRASE", "")
+# Largest PDF accepted by /reports/verify/ for a check of the file itself.
+REPORT_VERIFY_MAX_BYTES = envint("REPORT_VERIFY_MAX_BYTES", str(5 * 1024 * 1024))
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend",

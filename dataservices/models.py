@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApiKey(models.Model):
@@ -31,7 +32,7 @@ class ApiKey(models.Model):
     )
     usage_count = models.PositiveBigIntegerField(_("requests made"), default=0, editable=False)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("api key", "issued at"), auto_now_add=True)
     created_by = models.CharField(_("issued by"), max_length=150, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
@@ -141,7 +142,7 @@ class Webhook(FeedPosition):
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(_("URL"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=64, editable=False)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("webhook", "active"), default=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     class Meta:
@@ -204,7 +205,7 @@ class OpenDataFile(FeedPosition):
     name = models.CharField(_("file name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     file_format = models.CharField(_("format"), max_length=8)
-    day = models.DateField(_("as of"))
+    day = models.DateField(pgettext_lazy("open data", "as of"))
     rows = models.PositiveIntegerField(_("rows"))
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

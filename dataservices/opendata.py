@@ -37,6 +37,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dataservices.models import OpenDataFile
 from disclosure import feed, periods, selectors
@@ -52,8 +53,8 @@ RECORD_COLUMNS = [
     ("severity", _("minor / general / serious (negative information)")),
     ("document_no", _("Decision document number")),
     ("decided_on", _("Decision date (YYYY-MM-DD)")),
-    ("authority", _("Deciding authority")),
-    ("summary", _("Summary")),
+    ("authority", pgettext_lazy("open data column", "Deciding authority")),
+    ("summary", pgettext_lazy("open data column", "Summary")),
     ("valid_until", _("Valid until (licences)")),
     ("disclosure_until", _("Last day of disclosure (inclusive)")),
 ]
@@ -65,8 +66,8 @@ LISTING_COLUMNS = [
     ("code", _("List code")),
     ("list_name", _("List name")),
     ("entered_on", _("Entry date")),
-    ("reason", _("Reason")),
-    ("authority", _("Deciding authority")),
+    ("reason", pgettext_lazy("open data column", "Reason")),
+    ("authority", pgettext_lazy("open data column", "Deciding authority")),
     ("document_no", _("Document number")),
     ("planned_exit_on", _("Planned exit date (first day off the list)")),
 ]

@@ -56,7 +56,7 @@ def _csv_response(results: list[checks.CodeCheck], day) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check_page(request: HttpRequest) -> HttpResponse:
     """/check/: paste codes or upload a CSV; see the table; download it.
 
@@ -133,7 +133,7 @@ def open_data_file(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow(request: HttpRequest, key: str) -> HttpResponse:
     subject = selectors.subject_public_get(key=key)
     if subject is None:
@@ -155,7 +155,7 @@ def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt  # One-click unsubscribe (RFC 8058): mail clients POST without a CSRF token; the signed token suffices.
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks to confirm (link scanners must not unsubscribe anyone); POST
     unsubscribes at once."""

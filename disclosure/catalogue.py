@@ -114,6 +114,13 @@ LIST_MAX_MONTHS = {
 }
 LISTS_EXIT_AT_BAN_END = {"procurement_violation"}
 
+# Negative lists that are not lists of dishonest subjects (失信主体名单):
+# 经营异常名录 is a market-supervision warning list (企业经营异常名录管理暂行办法)
+# that a subject leaves by filing what it owed; only after 3 years uncorrected
+# does it lead to the severe dishonesty list. Reports and counts of "lists of
+# dishonest subjects" leave these out.
+NOT_DISHONESTY_LISTS = frozenset({"abnormal_operation"})
+
 LISTS = [
     (
         "severe_dishonesty",

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from disclosure import pagecache, periods, search, selectors
 from disclosure.forms import ListEntriesForm, SearchForm
@@ -25,7 +25,7 @@ GROUP_PREVIEW = 10
 GROUP_PAGE = 20
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def search_results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET, language=get_language())
     context: dict = {"form": form, "query": "", "page": None, "code_problem": None}
@@ -162,7 +162,7 @@ def _subject_body(
     return render_to_string("disclosure/subject_part.html", context)
 
 
-@require_GET
+@require_safe
 def subject_detail(request: HttpRequest, key: str) -> HttpResponse:
     """A subject's page: basic information and Credit China's groups, each
     with a bounded preview; `?category=` / `?list=` with `page` show all of
@@ -191,7 +191,7 @@ def subject_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "disclosure/subject.html", {"subject": subject, "shown": shown, "body": body})
 
 
-@require_GET
+@require_safe
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_disclosed_get(pk=pk)
     if record is None:
@@ -223,12 +223,12 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def list_index(request: HttpRequest) -> HttpResponse:
     return render(request, "disclosure/lists.html", {"lists": selectors.credit_lists_with_counts()})
 
 
-@require_GET
+@require_safe
 def list_detail(request: HttpRequest, code: str) -> HttpResponse:
     credit_list = selectors.credit_list_get(code=code)
     if credit_list is None:
@@ -240,7 +240,7 @@ def list_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "disclosure/list_detail.html", {"list": credit_list, "form": form, "page": page})
 
 
-@require_GET
+@require_safe
 def help_page(request: HttpRequest, topic: str) -> HttpResponse:
     context: dict = {}
     if topic == "periods":
@@ -249,7 +249,7 @@ def help_page(request: HttpRequest, topic: str) -> HttpResponse:
     return render(request, f"disclosure/help/{topic}.html", context)
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri(reverse("disclosure:sitemap-index"))
     lines = [

@@ -7,6 +7,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from disclosure.models import Authority, Severity, Shield
 from repair.models import Ground, Kind, Status
@@ -134,7 +135,7 @@ class CorrectionForm(forms.Form):
     document_no = forms.CharField(label=_("Document number"), max_length=120)
     decided_on = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}))
     severity = forms.ChoiceField(label=_("Severity"), choices=[("", "—"), *Severity.choices], required=False)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(label=pgettext_lazy("record", "Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     note = forms.CharField(
         label=_("What was traced with the source authority"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -148,7 +149,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices])
     authority = forms.ModelChoiceField(
-        label=_("Authority"), queryset=Authority.objects.all(), required=False, empty_label=_("All")
+        label=pgettext_lazy("repair case", "Authority"), queryset=Authority.objects.all(), required=False, empty_label=_("All")
     )
     due = forms.ChoiceField(
         label=_("Due"),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.files import private_storage
 
@@ -35,8 +36,8 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    REPAIRED = "repaired", _("Repaired")
-    REFUSED = "refused", _("Refused")
+    REPAIRED = "repaired", pgettext_lazy("repair case status", "Repaired")
+    REFUSED = "refused", pgettext_lazy("repair case status", "Refused")
     CORRECTED = "corrected", _("Record corrected")
     RECORD_WITHDRAWN = "record_withdrawn", _("Record withdrawn")
     WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
@@ -67,7 +68,7 @@ class Case(models.Model):
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="repair_cases")
     # The authority that made the finding decides (谁认定、谁修复).
     authority = models.ForeignKey(
-        "disclosure.Authority", on_delete=models.PROTECT, related_name="repair_cases", verbose_name=_("authority")
+        "disclosure.Authority", on_delete=models.PROTECT, related_name="repair_cases", verbose_name=pgettext_lazy("repair case", "authority")
     )
     statement = models.TextField(_("statement"))
     ground = models.CharField(_("ground"), max_length=16, choices=Ground.choices, blank=True)
@@ -249,7 +250,7 @@ class OfficialYear(models.Model):
     """A year's official holiday schedule entered by staff (国务院办公厅放假安排)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    source = models.CharField(_("source"), max_length=300, help_text=_("The notice the schedule comes from."))
+    source = models.CharField(pgettext_lazy("official calendar", "source"), max_length=300, help_text=_("The notice the schedule comes from."))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 

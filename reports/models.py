@@ -7,8 +7,11 @@ PDF (a procurement office, a bank) can check it on /reports/verify/.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from disclosure.models import Subject
 
@@ -19,6 +22,42 @@ class Purpose(models.TextChoices):
     FINANCING = "financing", _("Listing, financing and loans")
     HONOURS = "honours", _("Honours, awards and subsidies")
     ADMINISTRATION = "administration", _("Administrative approval")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report of one purpose covers: record categories and lists
+    (None: all); negative records decided in the last `years` years (None:
+    all that are disclosed); whether positive records (licences, commitments,
+    honours) appear at all. Lists are those the subject is on today."""
+
+    categories: tuple[str, ...] | None
+    lists: tuple[str, ...] | None
+    years: int | None
+    positive: bool
+
+
+_DISHONESTY_LISTS = ("severe_dishonesty", "dishonest_judgment_debtor", "major_tax_violation", "procurement_violation")
+_NEGATIVE = ("admin_penalty", "judicial", "illegal_fundraising", "telecom_fraud")
+
+SCOPES: dict[str, Scope] = {
+    Purpose.GENERAL: Scope(categories=None, lists=None, years=None, positive=True),
+    # Government Procurement Law art. 22(5) and its implementing regulation
+    # art. 19: no major violation in the 3 years before taking part; buyers
+    # check the dishonesty lists (财库〔2016〕125号).
+    Purpose.PROCUREMENT: Scope(categories=_NEGATIVE, lists=_DISHONESTY_LISTS, years=3, positive=False),
+    # Lenders weigh every negative record and list, and the licences held.
+    Purpose.FINANCING: Scope(
+        categories=(*_NEGATIVE, "admin_license"), lists=(*_DISHONESTY_LISTS, "abnormal_operation"), years=None,
+        positive=True,
+    ),
+    # Honours and subsidies: 3 years without dishonesty, and honours held.
+    Purpose.HONOURS: Scope(categories=(*_NEGATIVE, "honour"), lists=None, years=3, positive=True),
+    # Approvals under 告知承诺制 look at penalties, lists and commitments kept.
+    Purpose.ADMINISTRATION: Scope(
+        categories=(*_NEGATIVE, "credit_commitment"), lists=_DISHONESTY_LISTS, years=3, positive=True
+    ),
+}
 
 
 class CreditReport(models.Model):
@@ -70,3 +109,31 @@ class DecisionDocument(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class IssuedFile(models.Model):
+    """A signed PDF exactly as the portal handed it out.
+
+    Kept whole so that every download of a document is the same file, and
+    its SHA-256 lets /reports/verify/ recognise an uploaded copy. `number` is
+    the document's own number (a credit report's, a repair decision's).
+    """
+
+    number = models.CharField(pgettext_lazy("issued file", "document number"), max_length=32)
+    language = models.CharField(_("language"), max_length=16)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    content = models.BinaryField(_("content"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued file")
+        verbose_name_plural = _("issued files")
+        constraints = [
+            # One signed file per document and language: the download view
+            # looks it up by these two.
+            models.UniqueConstraint(fields=["number", "language"], name="issued_file_one_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.language})"

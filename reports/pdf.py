@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -41,7 +43,15 @@ class ReportPDF(FPDF):
         self.cell(0, 5, _("Page %(page)s of {nb}") % {"page": self.page_no()}, align="R")
 
 
+# Room a heading needs below it for the first lines of its section: less
+# than this left on the page and the heading starts the next page instead of
+# standing alone at the foot of this one.
+_KEEP_WITH_NEXT = 30
+
+
 def _heading(pdf: FPDF, text: str) -> None:
+    if pdf.get_y() + 13 + _KEEP_WITH_NEXT > pdf.page_break_trigger:
+        pdf.add_page()
     pdf.ln(3)
     pdf.set_font(FAMILY, size=12.5)
     pdf.set_text_color(*ACCENT)
@@ -72,6 +82,93 @@ def _table(pdf: FPDF, headings: list[str], rows: list[list[str]], widths: tuple[
     pdf.ln(2)
 
 
+def _qr_code(pdf: FPDF, url: str, *, x: float, y: float, size: float) -> None:
+    """A QR code of `url`, drawn as vector squares (sharp at any zoom)."""
+    qr = segno.make(url, error="m", micro=False)
+    matrix = [list(row) for row in qr.matrix_iter(scale=1, border=0)]
+    module = size / len(matrix)
+    # Its own graphics state: the black fill must not leak into the tables.
+    with pdf.local_context(fill_color=INK):
+        for row_index, row in enumerate(matrix):
+            for column_index, dark in enumerate(row):
+                if dark:
+                    pdf.rect(x + column_index * module, y + row_index * module, module, module, style="F")
+
+
+def verification_url(report: CreditReport) -> str:
+    """The verification page of `report`, with its number and code filled in."""
+    query = urlencode({"number": report.number, "code": report.verification_code})
+    return f"{settings.SITE_URL}{reverse('reports:verify')}?{query}"
+
+
+def _scope_line(report: CreditReport, english: bool) -> str:
+    """What the report covers, as printed under its title."""
+    scope = report.content.get("scope") or {}
+    date = report.as_of.isoformat()
+    if report.purpose == "general" or not scope:
+        return _("Covers all public credit information disclosed on %(date)s.") % {"date": date}
+    join = ", ".join if english else "、".join
+    categories = join(scope["category_names_en" if english else "category_names"])
+    lists = join(scope["list_names_en" if english else "list_names"]) if scope["lists"] is not None else ""
+    values = {"categories": categories, "lists": lists, "since": scope["since"], "date": date}
+    if scope["since"] and lists:
+        return _(
+            "Covers %(categories)s decided from %(since)s to %(date)s and still disclosed, and whether the "
+            "subject is on these lists on %(date)s: %(lists)s."
+        ) % values
+    if scope["since"]:
+        return _(
+            "Covers %(categories)s decided from %(since)s to %(date)s and still disclosed, and the lists the "
+            "subject is on on %(date)s."
+        ) % values
+    return _(
+        "Covers %(categories)s disclosed on %(date)s, and whether the subject is on these lists on %(date)s: "
+        "%(lists)s."
+    ) % values
+
+
+def _conclusion(report: CreditReport) -> str:
+    content = report.content
+    negative = content["negative_records"]
+    dishonesty_lists = [item for item in content["listings"] if item.get("dishonesty", item["negative"])]
+    warning_lists = [item for item in content["listings"] if item["negative"] and not item.get("dishonesty", True)]
+    date = report.as_of.isoformat()
+    if negative:
+        records = ngettext(
+            "As of %(date)s, this portal discloses %(count)d dishonesty record about this subject",
+            "As of %(date)s, this portal discloses %(count)d dishonesty records about this subject",
+            len(negative),
+        ) % {"date": date, "count": len(negative)}
+    else:
+        records = _(
+            "As of %(date)s, this portal discloses no administrative penalty, judgment or other dishonesty "
+            "record about this subject"
+        ) % {"date": date}
+    if dishonesty_lists:
+        lists = ngettext(
+            "the subject is on %(count)d list of dishonest subjects",
+            "the subject is on %(count)d lists of dishonest subjects",
+            len(dishonesty_lists),
+        ) % {"count": len(dishonesty_lists)}
+    else:
+        lists = _("the subject is not on any list of dishonest subjects")
+    sentences = [_("%(records)s, and %(lists)s.") % {"records": records, "lists": lists}]
+    if warning_lists:
+        sentences.append(
+            _("The subject is on the abnormal operations list, which is not a list of dishonest subjects.")
+        )
+    if not negative and not dishonesty_lists and report.purpose == "general":
+        sentences.append(
+            _(
+                "Under the 2025 opinions on the social credit system this report may be used in place of a "
+                "certificate of no violation of laws and regulations."
+            )
+        )
+    if negative or content["listings"]:
+        sentences.append(_("Details follow."))
+    return "".join(sentences) if not (get_language() or "").startswith("en") else " ".join(sentences)
+
+
 def _severity(code: str) -> str:
     return str(Severity(code).label) if code else "—"
 
@@ -85,14 +182,17 @@ def render(report: CreditReport) -> bytes:
 
     pdf.set_font(FAMILY, size=20)
     pdf.set_text_color(*ACCENT)
-    title = _("Credit report") if report.purpose == "general" else _("Special-purpose credit report")
-    pdf.cell(0, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, size=10)
+    if report.purpose == "general":
+        title = _("Credit report")
+    else:
+        title = _("Special-purpose credit report (%(purpose)s)") % {"purpose": report.get_purpose_display()}
+    pdf.multi_cell(0, 11, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, size=9.5)
     pdf.set_text_color(*MUTED)
-    pdf.cell(0, 6, str(report.get_purpose_display()), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5.5, _scope_line(report, english), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
-    verify_url = f"{settings.SITE_URL}{reverse('reports:verify')}"
+    verify_url = verification_url(report)
     issued = timezone.localtime(report.issued_at)
     _table(
         pdf,
@@ -105,12 +205,26 @@ def render(report: CreditReport) -> bytes:
         [[report.number, report.verification_code, report.as_of.isoformat(), f"{issued:%Y-%m-%d %H:%M}"]],
         (45, 35, 40, 54),
     )
+    qr_size = 24
+    qr_top = pdf.get_y()
+    _qr_code(pdf, verify_url, x=pdf.w - pdf.r_margin - qr_size, y=qr_top, size=qr_size)
+    pdf.set_right_margin(pdf.r_margin + qr_size + 4)
     _paragraph(
         pdf,
-        _("Check this report at %(url)s with its number and verification code.") % {"url": verify_url},
+        _(
+            "Scan the code or open %(url)s to check this report. The file carries the portal's digital "
+            "signature: a PDF reader shows whether it was changed after issue; the signing certificate is "
+            "published at %(certificate)s."
+        )
+        % {
+            "url": f"{settings.SITE_URL}{reverse('reports:verify')}",
+            "certificate": f"{settings.SITE_URL}{reverse('reports:certificate')}",
+        },
         size=8.5,
         color=MUTED,
     )
+    pdf.set_right_margin(18)
+    pdf.set_y(max(pdf.get_y(), qr_top + qr_size) + 2)
 
     _heading(pdf, _("1. Subject"))
     rows = [
@@ -135,27 +249,7 @@ def render(report: CreditReport) -> bytes:
 
     _heading(pdf, _("2. Conclusion"))
     negative = content["negative_records"]
-    negative_lists = [item for item in content["listings"] if item["negative"]]
-    if not negative and not negative_lists:
-        _paragraph(
-            pdf,
-            _(
-                "As of %(date)s, this portal discloses no administrative penalty, judgment or other "
-                "dishonesty record about this subject, and the subject is on no list of dishonest subjects. "
-                "Under the 2025 opinions on the social credit system this report may be used in place of a "
-                "certificate of no violation of laws and regulations."
-            )
-            % {"date": report.as_of.isoformat()},
-        )
-    else:
-        _paragraph(
-            pdf,
-            _(
-                "As of %(date)s, this portal discloses %(records)d dishonesty record(s) about this subject, "
-                "and the subject is on %(lists)d list(s) of dishonest subjects. Details follow."
-            )
-            % {"date": report.as_of.isoformat(), "records": len(negative), "lists": len(negative_lists)},
-        )
+    _paragraph(pdf, _conclusion(report))
 
     _heading(pdf, _("3. Dishonesty records being disclosed"))
     if negative:
@@ -180,7 +274,7 @@ def render(report: CreditReport) -> bytes:
                 ]
                 for item in negative
             ],
-            (22, 34, 30, 14, 52, 22),
+            (26, 32, 28, 14, 52, 22),
         )
     else:
         _paragraph(pdf, _("None."))
@@ -209,6 +303,13 @@ def render(report: CreditReport) -> bytes:
     else:
         _paragraph(pdf, _("None."))
 
+    if (content.get("scope") or {}).get("positive", True):
+        _positive_section(pdf, content, english)
+    _notes(pdf)
+    return bytes(pdf.output())
+
+
+def _positive_section(pdf: FPDF, content: dict, english: bool) -> None:
     _heading(pdf, _("5. Licences, commitments and honours"))
     if content["positive_records"]:
         _table(
@@ -235,6 +336,8 @@ def render(report: CreditReport) -> bytes:
     else:
         _paragraph(pdf, _("None."))
 
+
+def _notes(pdf: FPDF) -> None:
     _heading(pdf, _("Notes"))
     _paragraph(
         pdf,
@@ -247,4 +350,3 @@ def render(report: CreditReport) -> bytes:
         size=8.5,
         color=MUTED,
     )
-    return bytes(pdf.output())
