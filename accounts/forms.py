@@ -86,4 +86,6 @@ class BindingDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", _("Approve the request")), ("refuse", _("Refuse the request"))], widget=forms.HiddenInput
     )
-    reason = forms.CharField(label=pgettext_lazy("binding review", "Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label=pgettext_lazy("binding review", "Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

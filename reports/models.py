@@ -48,7 +48,9 @@ SCOPES: dict[str, Scope] = {
     Purpose.PROCUREMENT: Scope(categories=_NEGATIVE, lists=_DISHONESTY_LISTS, years=3, positive=False),
     # Lenders weigh every negative record and list, and the licences held.
     Purpose.FINANCING: Scope(
-        categories=(*_NEGATIVE, "admin_license"), lists=(*_DISHONESTY_LISTS, "abnormal_operation"), years=None,
+        categories=(*_NEGATIVE, "admin_license"),
+        lists=(*_DISHONESTY_LISTS, "abnormal_operation"),
+        years=None,
         positive=True,
     ),
     # Honours and subsidies: 3 years without dishonesty, and honours held.

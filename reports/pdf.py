@@ -112,19 +112,28 @@ def _scope_line(report: CreditReport, english: bool) -> str:
     lists = join(scope["list_names_en" if english else "list_names"]) if scope["lists"] is not None else ""
     values = {"categories": categories, "lists": lists, "since": scope["since"], "date": date}
     if scope["since"] and lists:
-        return _(
-            "Covers %(categories)s decided from %(since)s to %(date)s and still disclosed, and whether the "
-            "subject is on these lists on %(date)s: %(lists)s."
-        ) % values
+        return (
+            _(
+                "Covers %(categories)s decided from %(since)s to %(date)s and still disclosed, and whether the "
+                "subject is on these lists on %(date)s: %(lists)s."
+            )
+            % values
+        )
     if scope["since"]:
-        return _(
-            "Covers %(categories)s decided from %(since)s to %(date)s and still disclosed, and the lists the "
-            "subject is on on %(date)s."
-        ) % values
-    return _(
-        "Covers %(categories)s disclosed on %(date)s, and whether the subject is on these lists on %(date)s: "
-        "%(lists)s."
-    ) % values
+        return (
+            _(
+                "Covers %(categories)s decided from %(since)s to %(date)s and still disclosed, and the lists the "
+                "subject is on on %(date)s."
+            )
+            % values
+        )
+    return (
+        _(
+            "Covers %(categories)s disclosed on %(date)s, and whether the subject is on these lists on %(date)s: "
+            "%(lists)s."
+        )
+        % values
+    )
 
 
 def _conclusion(report: CreditReport) -> str:

@@ -165,9 +165,7 @@ def report_changed_since_issue(*, report: CreditReport) -> bool:
     """True when what is disclosed today differs from what the report states."""
     today = report_content(subject=report.subject, at=periods.today(), purpose=report.purpose)
     # The scope's dates move with the day; what matters is what is stated.
-    return {k: v for k, v in today.items() if k != "scope"} != {
-        k: v for k, v in report.content.items() if k != "scope"
-    }
+    return {k: v for k, v in today.items() if k != "scope"} != {k: v for k, v in report.content.items() if k != "scope"}
 
 
 # --- Credit repair decision documents (信用修复决定书) ------------------------
