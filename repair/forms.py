@@ -6,10 +6,11 @@ import datetime as dt
 import uuid
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from disclosure.models import Authority, Severity, Shield
+from disclosure.models import Severity, Shield
 from repair.models import Ground, Kind, Status
 
 
@@ -148,8 +149,20 @@ class NoteForm(forms.Form):
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices])
-    authority = forms.ModelChoiceField(
-        label=pgettext_lazy("repair case", "Authority"), queryset=Authority.objects.all(), required=False, empty_label=_("All")
+    # A text field matched on the server (part of a name is enough), not a
+    # <select> of ~3,000 authorities; the page adds suggestions as you type.
+    authority = forms.CharField(
+        label=pgettext_lazy("repair case", "Authority"),
+        required=False,
+        max_length=200,
+        help_text=_("Part of the name is enough."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "authority-suggestions",
+                "autocomplete": "off",
+                "data-suggest-url": reverse_lazy("office:authority-suggest"),
+            }
+        ),
     )
     due = forms.ChoiceField(
         label=_("Due"),

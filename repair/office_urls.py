@@ -15,6 +15,7 @@ urlpatterns = [
     path("shields/", office_views.shields, name="shields"),
     path("shields/<int:pk>/end/", office_views.shield_end, name="shield-end"),
     path("calendar/", office_views.calendar, name="calendar"),
+    path("authorities/", office_views.authority_suggest, name="authority-suggest"),
     path("timeliness/", office_views.timeliness, name="timeliness"),
     path("bindings/", include("accounts.office_urls")),
 ]

@@ -12,10 +12,10 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import staff_authority
 from disclosure import periods
@@ -52,11 +52,10 @@ def _calendar_warnings(extra_years=()) -> list[int]:
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    authority = filters.get("authority")
     cases = selectors.staff_queue(
         user=request.user,
         status=filters.get("status", ""),
-        authority_id=authority.pk if authority else None,
+        authority_name=filters.get("authority", ""),
         due=filters.get("due", ""),
         kind=filters.get("kind", ""),
     )
@@ -74,6 +73,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             "authority": staff_authority(user=request.user),
         },
     )
+
+
+@_staff
+@require_safe
+def authority_suggest(request: HttpRequest) -> JsonResponse:
+    """Up to 20 authority names containing `q`: suggestions for the queue's
+    authority filter (the filter itself works without them)."""
+    names = selectors.authority_names_matching(query=request.GET.get("q", ""), limit=20)
+    return JsonResponse({"authorities": names})
 
 
 def _decisions(case, user) -> dict[str, bool]:

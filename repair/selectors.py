@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from accounts.selectors import staff_authority, subjects_related, user_may_act_for
 from disclosure import periods
 from disclosure import selectors as disclosure_selectors
-from disclosure.models import Listing, Polarity, Record, Subject
+from disclosure.models import Authority, Listing, Polarity, Record, Subject
 from repair.models import OPEN_STATUSES, Case, CaseItem, Evidence, Status
 
 
@@ -189,14 +189,15 @@ def staff_queue(
     *,
     user: AbstractBaseUser,
     status: str = "",
-    authority_id: int | None = None,
+    authority_name: str = "",
     due: str = "",
     kind: str = "",
     today: dt.date | None = None,
 ) -> QuerySet[Case]:
     """The staff queue: open cases by default, overdue first, then by due date.
 
-    `due` is "overdue", "today" or "week" (due within 7 days).
+    `due` is "overdue", "today" or "week" (due within 7 days);
+    `authority_name` keeps the cases of authorities whose name contains it.
     """
     day = today or periods.today()
     cases = cases_for_staff(user=user).annotate(
@@ -211,8 +212,8 @@ def staff_queue(
         cases = cases.filter(status=status)
     else:
         cases = cases.filter(status__in=OPEN_STATUSES)
-    if authority_id:
-        cases = cases.filter(authority_id=authority_id)
+    if authority_name.strip():
+        cases = cases.filter(authority__name__icontains=authority_name.strip())
     if kind:
         cases = cases.filter(kind=kind)
     if due == "overdue":
@@ -225,6 +226,16 @@ def staff_queue(
         cases = cases.filter(due_on__lte=day + dt.timedelta(days=7))
     # Earliest due first puts overdue cases on top; closed ones (no due) last.
     return cases.order_by(Coalesce("due_on", Value(dt.date.max)), "submitted_at")
+
+
+def authority_names_matching(*, query: str, limit: int) -> list[str]:
+    """Names of authorities containing `query`, those starting with it first."""
+    query = query.strip()
+    if not query:
+        return []
+    names = Authority.objects.filter(name__icontains=query).order_by("name").values_list("name", flat=True)
+    found = list(names[: limit * 5])
+    return sorted(found, key=lambda name: (not name.startswith(query), len(name), name))[:limit]
 
 
 def evidence_get_for_user(*, user: AbstractBaseUser, pk: int) -> Evidence:

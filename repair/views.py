@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import subjects_bound, user_may_act_for
 from disclosure import periods
@@ -286,9 +286,14 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def status_lookup(request: HttpRequest) -> HttpResponse:
-    """Public status by tracking number + USCC: the state and dates, never the evidence."""
-    form = StatusLookupForm(request.GET or None)
+    """Public status by tracking number + USCC: the state and dates, never the evidence.
+
+    POST, so that the tracking number and code stay out of URLs, server
+    logs, browser history and Referer headers (and the form carries CSRF).
+    """
+    form = StatusLookupForm(request.POST if request.method == "POST" else None)
     case = None
     searched = False
     if form.is_valid():
