@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from disclosure import periods
 
@@ -677,7 +678,7 @@ class DisclosureEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("disclosure event", "Created")
         UPDATED = "updated", _("Updated")
         ENDED = "ended", _("Disclosure ended")
         # Written lazily by disclosure.feed when a future decision or entry

@@ -70,7 +70,7 @@ class CreditReport(models.Model):
     as_of = models.DateField(_("as of"))
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     # What the report states, exactly as printed: verification shows it back.
-    content = models.JSONField(_("content"))
+    content = models.JSONField(pgettext_lazy("credit report", "content"))
     content_sha256 = models.CharField(max_length=64)
 
     class Meta:
@@ -125,7 +125,7 @@ class IssuedFile(models.Model):
     language = models.CharField(_("language"), max_length=16)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     size = models.PositiveIntegerField(_("size in bytes"))
-    content = models.BinaryField(_("content"))
+    content = models.BinaryField(pgettext_lazy("issued file", "content"))
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
 
     class Meta:
