@@ -6,7 +6,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("disclosure.api_urls")),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", template_name="dataservices/api_docs.html"),
+        name="api-docs",
+    ),
     # /check/, /open-data/, /subjects/<key>/feed/: before the portal's pages.
     path("", include("dataservices.urls")),
     path("accounts/", include("accounts.auth_urls")),

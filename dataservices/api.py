@@ -54,10 +54,15 @@ class WebhookListView(RateLimitHeadersMixin, APIView):
 
 
 class WebhookDetailView(RateLimitHeadersMixin, APIView):
+    """One of your webhooks: DELETE removes it."""
+
     permission_classes = [HasApiKey]
 
     @extend_schema(
-        parameters=[OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        # drf-spectacular names the path's `pk` "id" (SCHEMA_COERCE_PATH_PK);
+        # a parameter called "pk" would not be in the path and the schema
+        # would not validate (generated clients then drop the operation).
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The webhook's id.")],
         responses={204: None, 404: ErrorSerializer, **ERRORS},
     )
     def delete(self, request: Request, pk: str) -> Response:

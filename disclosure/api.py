@@ -6,9 +6,12 @@ shows exactly what the portal shows, for exactly as long (期限一致).
 
 from __future__ import annotations
 
+import inspect
+import re
 from typing import Any
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -315,3 +318,40 @@ class ChangesView(RateLimitHeadersMixin, APIView):
         page = feed.changes(after=after, limit=query.validated_data["limit"])
         data = {"results": page.items, "next_cursor": page.cursor, "has_more": page.has_more}
         return Response(ChangePageSerializer(data).data, status=status.HTTP_200_OK)
+
+
+class ApiIndexView(APIView):
+    """The endpoints of this API version, with their methods and purpose."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> Response:
+        from django.urls import get_resolver
+
+        prefix, resolver = get_resolver().namespace_dict["api"]
+        endpoints = []
+        for pattern in resolver.url_patterns:
+            view = getattr(pattern.callback, "cls", None) or getattr(pattern.callback, "view_class", None)
+            route = str(pattern.pattern)
+            if view is None or view is ApiIndexView or not route:
+                continue
+            # Parameters named as in the OpenAPI schema, which calls a `pk` "id".
+            path = "/" + prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).replace("{pk}", "{id}")
+            endpoints.append(
+                {
+                    "path": path,
+                    "url": request.build_absolute_uri(path) if "{" not in path else None,
+                    "methods": [m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)],
+                    "description": (inspect.getdoc(view) or "").split("\n\n")[0].replace("\n", " "),
+                }
+            )
+        return Response(
+            {
+                "version": "v1",
+                "documentation": request.build_absolute_uri(reverse("api-docs")),
+                "schema": request.build_absolute_uri(reverse("api:schema")),
+                "endpoints": endpoints,
+            }
+        )

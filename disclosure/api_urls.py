@@ -9,6 +9,7 @@ from disclosure import api
 app_name = "api"
 
 urlpatterns = [
+    path("", api.ApiIndexView.as_view(), name="index"),
     path("subjects/", api.SubjectSearchView.as_view(), name="subjects"),
     path("subjects/<str:uscc>/", api.SubjectDetailView.as_view(), name="subject"),
     path("subjects/<str:uscc>/listings/", api.SubjectListingsView.as_view(), name="subject-listings"),

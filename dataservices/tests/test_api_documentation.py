@@ -30,6 +30,14 @@ def test_the_schema_has_every_operation_of_the_public_contract(client):
 
 def test_the_docs_page_loads_its_scripts_from_this_server(client):
     page = client.get("/api/docs/").content.decode()
-    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assets = re.findall(r'<script src="([^"]+)"', page) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
     assert any("swagger-ui-bundle.js" in a for a in assets)
     assert all(a.startswith("/static/") for a in assets)
+
+
+def test_the_docs_page_is_a_portal_page_with_language_landmark_and_heading(client):
+    page = client.get("/api/docs/").content.decode()
+    assert '<html lang="zh-Hans">' in page
+    assert '<main id="main"' in page
+    assert "<h1>API 文档</h1>" in page
+    assert 'id="swagger-ui"' in page
