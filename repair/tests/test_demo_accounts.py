@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from accounts.models import StaffProfile, SubjectBinding
-from repair.selectors import subject_repair_check
+from repair.selectors import Repairability, subject_repair_check
 
 
 def test_it_creates_one_account_per_role_once(world):
@@ -19,9 +19,18 @@ def test_it_creates_one_account_per_role_once(world):
     assert User.objects.filter(username__endswith="@demo.example").count() == 4
     reviewer = User.objects.get(username="reviewer@demo.example")
     assert reviewer.has_perm("repair.decide_case")
-    binding = SubjectBinding.objects.get(user__username="applicant@demo.example")
-    assert (binding.subject, binding.status) == (world.subject, "approved")
-    # The reviewer decides for an authority with an item the applicant can repair now.
-    repairable_now = {i.authority for i in subject_repair_check(subject=world.subject, show_cases=True) if i.selectable}
-    assert StaffProfile.objects.get(user=reviewer).authority in repairable_now
     assert User.objects.get(username="centre@demo.example").check_password("demo-password-2026")
+    assert SubjectBinding.objects.filter(user__username="applicant@demo.example").count() == 1
+
+
+def test_the_demo_applicant_has_a_penalty_repairable_now_and_one_not_yet_decided_by_the_demo_reviewers_authority(
+    world,
+):
+    call_command("seed_repair_demo", stdout=io.StringIO())
+    call_command("seed_repair_demo", stdout=io.StringIO())  # re-running adds nothing
+    binding = SubjectBinding.objects.get(user__username="applicant@demo.example")
+    assert binding.status == "approved"
+    items = subject_repair_check(subject=binding.subject, show_cases=True)
+    assert sorted(item.state for item in items) == [Repairability.LATER, Repairability.NOW]
+    reviewer_authority = StaffProfile.objects.get(user__username="reviewer@demo.example").authority
+    assert {item.authority for item in items} == {reviewer_authority}
