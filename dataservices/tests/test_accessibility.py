@@ -12,6 +12,7 @@ from disclosure import periods
 from disclosure.catalogue import install_defaults
 from disclosure.models import Category, CreditList
 from disclosure.tests.test_accessibility import browser  # noqa: F401 (fixture)
+from reports import services as report_services
 
 
 @pytest.fixture
@@ -34,9 +35,20 @@ def test_the_data_service_pages_have_no_serious_or_critical_violation(browser, l
     page = context.new_page()
     page.set_default_timeout(15000)
     problems = []
-    pages = {"check": "/check/", "open data": "/open-data/", "follow": f"/subjects/{subject.uscc}/follow/"}
+    report = report_services.report_issue(subject=subject)
+    pages = {
+        "check": "/check/",
+        "open data": "/open-data/",
+        "follow": f"/subjects/{subject.uscc}/follow/",
+        "verify": "/reports/verify/",
+        "verified report": f"/reports/verify/?number={report.number}&code={report.verification_code}",
+        "api docs": "/api/docs/",
+    }
     for name, path in pages.items():
         page.goto(live_server.url + path)
+        if name == "api docs":
+            # Swagger UI renders the operations from the schema after load.
+            page.wait_for_selector(".swagger-ui .opblock")
         problems += _violations(axe, page, name)
     page.goto(live_server.url + "/check/")
     page.locator("textarea").fill(f"{subject.uscc}\n{make_uscc(n=424242)}\nnot-a-code")

@@ -115,6 +115,7 @@ PAGES = {
     "staff case": ("centre", "/office/cases/{pk}/"),
     "bindings": ("centre", "/office/bindings/"),
     "calendar": ("admin", "/office/calendar/"),
+    "timeliness": ("admin", "/office/timeliness/"),
 }
 
 
