@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -285,11 +285,3 @@ def signed_pdf_issue(*, number: str, language: str, render: Callable[[], bytes],
     except IntegrityError:
         # Two first downloads at once: keep the file the other one stored.
         return IssuedFile.objects.get(number=number, language=language)
-
-
-def issued_file_match(*, chunks: Iterable[bytes]) -> IssuedFile | None:
-    """The issued file whose SHA-256 the streamed `chunks` have, if any."""
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
-    return IssuedFile.objects.defer("content").filter(sha256=digest.hexdigest()).first()

@@ -6,8 +6,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from disclosure import selectors
-from reports import pdf, services, signing
+from disclosure import selectors as disclosure_selectors
+from reports import pdf, selectors, services, signing
 from reports.forms import VerifyFileForm, VerifyForm
 from reports.models import CreditReport, Purpose
 
@@ -15,7 +15,7 @@ from reports.models import CreditReport, Purpose
 @require_safe
 def report_pdf(request: HttpRequest, key: str) -> HttpResponse:
     # The public gate: a natural person with nothing disclosed has no report.
-    subject = selectors.subject_public_get(key=key)
+    subject = disclosure_selectors.subject_public_get(key=key)
     if subject is None:
         raise Http404(_("No subject has this code."))
     purpose = request.GET.get("purpose", Purpose.GENERAL)
@@ -53,7 +53,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "file_form": file_form, "checked": False, "file_checked": False}
     if request.method == "POST":
         if file_form.is_valid():
-            issued = services.issued_file_match(chunks=file_form.cleaned_data["file"].chunks())
+            issued = selectors.issued_file_match(chunks=file_form.cleaned_data["file"].chunks())
             context["file_checked"] = True
             context["issued_file"] = issued
             if issued is not None:
