@@ -283,7 +283,7 @@ def render(report: CreditReport) -> bytes:
                 ]
                 for item in negative
             ],
-            (26, 32, 28, 14, 52, 22),
+            (26, 34, 30, 14, 48, 22),
         )
     else:
         _paragraph(pdf, _("None."))
