@@ -251,7 +251,15 @@ def decision_pdf(request: HttpRequest, tracking_no: str) -> HttpResponse:
     if case.kind != Kind.REPAIR or case.status not in DECIDED_OUTCOMES:
         raise Http404
     document = report_services.decision_issue(case=case)
-    response = HttpResponse(decision_render(document), content_type="application/pdf")
+    # Signed (PAdES) and kept like a credit report: every download is the same
+    # file, recognised when uploaded to /reports/verify/. Always in Chinese.
+    issued = report_services.signed_pdf_issue(
+        number=document.number,
+        language="zh-hans",
+        render=lambda: decision_render(document),
+        reason=f"信用修复决定书 {document.number}",
+    )
+    response = HttpResponse(bytes(issued.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="repair-decision-{document.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from reports.models import DecisionDocument
-from reports.pdf import ACCENT, FAMILY, FONT, INK, MUTED, _heading, _paragraph, _table
+from reports.pdf import ACCENT, FAMILY, FONT, INK, MUTED, _heading, _paragraph, _qr_code, _table, verification_url
 
 OUTCOMES = {
     "repaired": "予以信用修复",
@@ -73,7 +73,21 @@ def render(document: DecisionDocument) -> bytes:
         (45, 30, 45, 54),
     )
     verify_url = f"{settings.SITE_URL}{reverse('reports:verify')}"
-    _paragraph(pdf, f"可凭文书编号和校验码在 {verify_url} 核验本决定书。", size=8.5, color=MUTED)
+    certificate_url = f"{settings.SITE_URL}{reverse('reports:certificate')}"
+    qr_size = 24
+    qr_top = pdf.get_y()
+    _qr_code(pdf, verification_url(document), x=pdf.w - pdf.r_margin - qr_size, y=qr_top, size=qr_size)
+    pdf.set_right_margin(pdf.r_margin + qr_size + 4)
+    _paragraph(
+        pdf,
+        f"扫描二维码或凭文书编号和校验码在 {verify_url} 核验本决定书。本文件带有本平台的电子签章，"
+        f"PDF 阅读器可显示其出具后是否被改动；签章证书公布于 {certificate_url}。",
+        size=8.5,
+        color=MUTED,
+        align="L",
+    )
+    pdf.set_right_margin(18)
+    pdf.set_y(max(pdf.get_y(), qr_top + qr_size) + 2)
 
     _heading(pdf, "一、申请人")
     code_label, code = (

@@ -93,12 +93,12 @@ class DecisionDocument(models.Model):
     repair application as issued to the applicant, numbered and verifiable on
     /reports/verify/ like a credit report."""
 
-    number = models.CharField(_("document number"), max_length=32, unique=True)
+    number = models.CharField(pgettext_lazy("issued file", "document number"), max_length=32, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=12)
     case = models.ForeignKey("repair.Case", on_delete=models.PROTECT, related_name="decision_documents")
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     # What the document states, exactly as printed.
-    content = models.JSONField(_("content"))
+    content = models.JSONField(pgettext_lazy("decision document", "content"))
     content_sha256 = models.CharField(max_length=64)
 
     class Meta:

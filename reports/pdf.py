@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from disclosure.models import Severity, SubjectType
-from reports.models import CreditReport
+from reports.models import CreditReport, DecisionDocument
 
 FONT = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular-GBK.otf"
 FAMILY = "NotoSansSC"
@@ -63,10 +63,10 @@ def _heading(pdf: FPDF, text: str) -> None:
     pdf.set_font(FAMILY, size=9.5)
 
 
-def _paragraph(pdf: FPDF, text: str, *, size: float = 9.5, color: tuple[int, int, int] = INK) -> None:
+def _paragraph(pdf: FPDF, text: str, *, size: float = 9.5, color: tuple[int, int, int] = INK, align: str = "J") -> None:
     pdf.set_font(FAMILY, size=size)
     pdf.set_text_color(*color)
-    pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT", align=align)
     pdf.set_text_color(*INK)
 
 
@@ -95,8 +95,9 @@ def _qr_code(pdf: FPDF, url: str, *, x: float, y: float, size: float) -> None:
                     pdf.rect(x + column_index * module, y + row_index * module, module, module, style="F")
 
 
-def verification_url(report: CreditReport) -> str:
-    """The verification page of `report`, with its number and code filled in."""
+def verification_url(report: CreditReport | DecisionDocument) -> str:
+    """The verification page of a report (or a decision document), with its
+    number and code filled in: what the QR code on the document holds."""
     query = urlencode({"number": report.number, "code": report.verification_code})
     return f"{settings.SITE_URL}{reverse('reports:verify')}?{query}"
 
@@ -231,6 +232,8 @@ def render(report: CreditReport) -> bytes:
         },
         size=8.5,
         color=MUTED,
+        # Left-aligned: justifying a line that holds a URL spreads it apart.
+        align="L",
     )
     pdf.set_right_margin(18)
     pdf.set_y(max(pdf.get_y(), qr_top + qr_size) + 2)

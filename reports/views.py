@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from disclosure import selectors as disclosure_selectors
 from reports import pdf, selectors, services, signing
 from reports.forms import VerifyFileForm, VerifyForm
-from reports.models import CreditReport, Purpose
+from reports.models import CreditReport, DecisionDocument, Purpose
 
 
 @require_safe
@@ -58,6 +58,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             context["issued_file"] = issued
             if issued is not None:
                 context["file_report"] = CreditReport.objects.filter(number=issued.number).first()
+                context["file_decision"] = DecisionDocument.objects.filter(number=issued.number).first()
     elif form.is_valid():
         number, code = form.cleaned_data["number"], form.cleaned_data["code"]
         report = services.report_verify(number=number, code=code)
