@@ -24,3 +24,12 @@ def test_the_catalogue_has_no_untranslated_or_fuzzy_entry(path):
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
     assert untranslated == [] and fuzzy == []
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_catalogue_has_each_message_once(path):
+    # Catalogues merge by union (.gitattributes): a message two branches both
+    # touched can come out twice, and then only one of them is used.
+    catalogue = polib.pofile(str(path))
+    keys = [(entry.msgctxt, entry.msgid) for entry in catalogue if not entry.obsolete]
+    assert sorted({key for key in keys if keys.count(key) > 1}) == []
