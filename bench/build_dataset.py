@@ -280,7 +280,10 @@ def main() -> int:
         conn.commit()
         progress.update(done)
     progress.update(done, force=True)
-    print(f"  former names: {former_pk:,}; heavy subjects: {len(data.heavy)}", flush=True)
+    print(
+        f"  former names: {former_pk:,}; heavy subjects: {len(data.heavy)}; codes drawn again: {data.redrawn}",
+        flush=True,
+    )
 
     # Records, listings and events, month by month of arrival.
     progress = Progress("records (listings and events alongside)", args.records)

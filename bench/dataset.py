@@ -175,7 +175,7 @@ def _place(code: str) -> Place:
     return place
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SubjectInfo:
     """What records need to know of a subject (kept for all 2 million)."""
 
@@ -256,6 +256,7 @@ class ScaleDataset:
         self.persons = array("i")
         self.businesses = array("i")  # enterprises and individual businesses
         self.heavy: list[int] = []
+        self.redrawn = 0
 
     # -- set-up
 
@@ -314,16 +315,15 @@ class ScaleDataset:
         for chunk in self._map(_subject_chunk, chunks):
             for i, info in enumerate(chunk.infos):
                 number = chunk.identity_numbers[i]
-                # Codes drawn in different workers could meet (once in ~10^7
-                # runs): redraw the later one, deterministically.
-                attempt = 0
-                while (info.uscc and info.uscc in usccs) or (number and number in numbers):
-                    attempt += 1
-                    redo = self.planner(f"redo:{info.pk}:{attempt}")
+                if (info.uscc and info.uscc in usccs) or (number and number in numbers):
+                    # Codes drawn in different workers met (very rare): draw
+                    # this subject again, deterministically, against every
+                    # code taken so far (add_subject keeps them unique).
+                    redo = self.planner(f"redo:{info.pk}")
                     redo.usccs, redo.identity_numbers = usccs, numbers
-                    line, info, number, _former = _subject_row(redo, info.pk, info.subject_type, former=False)
-                    chunk.lines[i] = line
+                    chunk.lines[i], info, number, _former = _subject_row(redo, info.pk, info.subject_type, former=False)
                     chunk.infos[i] = info
+                    self.redrawn += 1
                 if info.uscc:
                     usccs.add(info.uscc)
                 if number:
