@@ -208,63 +208,21 @@ def write_events(
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--subjects", type=int, default=2_000_000)
-    parser.add_argument("--records", type=int, default=10_000_000)
-    parser.add_argument("--listings", type=int, default=200_000)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument(
-        "--reference",
-        type=dt.date.fromisoformat,
-        default=None,
-        help="the 'today' of the data set (default: today in Beijing); same seed and reference, same rows",
-    )
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="generator processes")
-    parser.add_argument("--summary", type=Path, help="write the data set's facts (JSON) to this file")
-    args = parser.parse_args()
-    reference = args.reference or periods.today()
-
-    if connection.vendor != "postgresql":
-        print("DATABASE_URL must name a PostgreSQL database", file=sys.stderr)
-        return 2
-    conn = connect()
-    migrated = conn.execute("SELECT count(*) FROM django_migrations WHERE app = 'disclosure'").fetchone()
-    if not migrated or not migrated[0]:
-        print("the database is not migrated: run `python manage.py migrate` first", file=sys.stderr)
-        return 2
-    for model in (Subject, Record, Listing, DisclosureEvent):
-        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {model._meta.db_table})").fetchone()[0]:
-            print(f"{model._meta.db_table} is not empty: the data set is built into an empty database", file=sys.stderr)
-            return 2
-
-    began = time.monotonic()
-    before_indexes = all_index_definitions(conn)
+def save_ddl(conn: psycopg.Connection) -> None:
+    """Keep what the load drops in the database itself, so that an
+    interrupted build can be resumed (--resume) and still end with exactly
+    the migrated schema."""
     indexes, constraints = saved_ddl(conn)
-    t0 = step(f"dropping {len(indexes)} indexes and {len(constraints)} constraints for the load")
-    for table, name, _definition in reversed(constraints):
-        conn.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-    for _table, name, _definition in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    run_id = conn.execute(
-        """INSERT INTO disclosure_importrun (source, file_name, started_at, status, rows_read, rows_written,
-           rows_invalid, error_report) VALUES (%s, %s, now(), 'running', 0, 0, 0, '') RETURNING id""",
-        ["bench-scale", f"bench/build_dataset.py seed={args.seed} reference={reference}"],
-    ).fetchone()[0]
+    conn.execute("CREATE TABLE bench_dataset_ddl (position serial, kind text, tbl text, name text, definition text)")
+    rows = [("before", "", n, d) for n, d in all_index_definitions(conn)]
+    rows += [("index", t, n, d) for t, n, d in indexes] + [("constraint", t, n, d) for t, n, d in constraints]
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO bench_dataset_ddl (kind, tbl, name, definition) VALUES (%s, %s, %s, %s)", rows)
     conn.commit()
 
-    data = ScaleDataset(
-        subjects=args.subjects,
-        records=args.records,
-        listings=args.listings,
-        reference=reference,
-        seed=args.seed,
-        jobs=args.jobs,
-        import_run_id=run_id,
-    )
 
-    # Subjects.
-    progress = Progress("subjects", args.subjects)
+def write_subjects(conn: psycopg.Connection, data: ScaleDataset, total: int) -> None:
+    progress = Progress("subjects", total)
     subjects = Writer(conn, Subject)
     former = Writer(conn, SubjectFormerName)
     done = former_pk = 0
@@ -284,6 +242,89 @@ def main() -> int:
         f"  former names: {former_pk:,}; heavy subjects: {len(data.heavy)}; codes drawn again: {data.redrawn}",
         flush=True,
     )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--subjects", type=int, default=2_000_000)
+    parser.add_argument("--records", type=int, default=10_000_000)
+    parser.add_argument("--listings", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--reference",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="the 'today' of the data set (default: today in Beijing); same seed and reference, same rows",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the subjects of an interrupted build, redo everything after them"
+    )
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="generator processes")
+    parser.add_argument("--summary", type=Path, help="write the data set's facts (JSON) to this file")
+    args = parser.parse_args()
+    reference = args.reference or periods.today()
+
+    if connection.vendor != "postgresql":
+        print("DATABASE_URL must name a PostgreSQL database", file=sys.stderr)
+        return 2
+    conn = connect()
+    migrated = conn.execute("SELECT count(*) FROM django_migrations WHERE app = 'disclosure'").fetchone()
+    if not migrated or not migrated[0]:
+        print("the database is not migrated: run `python manage.py migrate` first", file=sys.stderr)
+        return 2
+    began = time.monotonic()
+    if args.resume:
+        if not conn.execute("SELECT to_regclass('bench_dataset_ddl') IS NOT NULL").fetchone()[0]:
+            print("--resume: no interrupted build here (table bench_dataset_ddl missing)", file=sys.stderr)
+            return 2
+        # What was written after the subjects goes; the subjects stay.
+        conn.execute(
+            "TRUNCATE disclosure_disclosureevent, disclosure_listing, disclosure_record, disclosure_authority, "
+            "disclosure_importrun RESTART IDENTITY CASCADE"
+        )
+    else:
+        for model in (Subject, Record, Listing, DisclosureEvent):
+            if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {model._meta.db_table})").fetchone()[0]:
+                print(f"{model._meta.db_table} is not empty: build into an empty database", file=sys.stderr)
+                return 2
+        save_ddl(conn)
+    ddl = conn.execute("SELECT kind, tbl, name, definition FROM bench_dataset_ddl ORDER BY position").fetchall()
+    indexes = [(t, n, d) for k, t, n, d in ddl if k == "index"]
+    constraints = [(t, n, d) for k, t, n, d in ddl if k == "constraint"]
+    before_indexes = [(n, d) for k, _t, n, d in ddl if k == "before"]
+    t0 = step(f"dropping {len(indexes)} indexes and {len(constraints)} constraints for the load")
+    for table, name, _definition in reversed(constraints):
+        conn.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{name}"')
+    for _table, name, _definition in indexes:
+        conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+    run_id = conn.execute(
+        """INSERT INTO disclosure_importrun (source, file_name, started_at, status, rows_read, rows_written,
+           rows_invalid, error_report) VALUES (%s, %s, now(), 'running', 0, 0, 0, '') RETURNING id""",
+        ["bench-scale", f"bench/build_dataset.py seed={args.seed} reference={reference}"],
+    ).fetchone()[0]
+    conn.commit()
+
+    data = ScaleDataset(
+        subjects=args.subjects,
+        records=args.records,
+        listings=args.listings,
+        reference=reference,
+        seed=args.seed,
+        jobs=args.jobs,
+        import_run_id=run_id,
+    )
+
+    if args.resume:
+        step("reading the subjects of the interrupted build")
+        with conn.cursor(name="subjects") as cur:
+            cur.execute("SELECT id, subject_type, uscc, region_code, name FROM disclosure_subject ORDER BY id")
+            data.existing_subjects(iter(cur))
+        conn.commit()
+        if len(data.infos) != args.subjects:
+            print(f"--resume: {len(data.infos):,} subjects here, {args.subjects:,} asked for", file=sys.stderr)
+            return 2
+    else:
+        write_subjects(conn, data, args.subjects)
 
     # Records, listings and events, month by month of arrival.
     progress = Progress("records (listings and events alongside)", args.records)
@@ -375,6 +416,7 @@ def main() -> int:
         print("the indexes after the load differ from the migrated schema's:", file=sys.stderr)
         print(sorted(set(before_indexes) ^ set(after)), file=sys.stderr)
         return 1
+    conn.execute("DROP TABLE bench_dataset_ddl")
     for table in TABLES:
         conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(1, (SELECT max(id) FROM {table})))"

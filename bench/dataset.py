@@ -32,6 +32,7 @@ import random
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import connections
@@ -41,7 +42,10 @@ from disclosure import periods
 from disclosure.demo import (
     _CATEGORY_WEIGHTS,
     _DEPARTMENTS,
+    _INDUSTRIES,
+    _SHOPS,
     Place,
+    RecordContent,
     _county_codes,
     _Planner,
     _SubjectPlan,
@@ -110,12 +114,13 @@ def copy_columns(model: type[Model]) -> list[str]:
     return [f.column for f in model._meta.concrete_fields]
 
 
-def copy_line(obj: Model, **overrides: Any) -> str:
-    """The model's concrete fields in column order, as one COPY text line
-    (without the newline). Generic over the fields, so that a column added by
-    a migration is written with the model's default."""
+def copy_line(obj: Model | LiteRecord, fields: Any = None, **overrides: Any) -> str:
+    """The model's concrete fields (or `fields`) in column order, as one COPY
+    text line (without the newline). Generic over the fields, so that a
+    column added by a migration is written with the model's default."""
     values = [
-        overrides[f.attname] if f.attname in overrides else getattr(obj, f.attname) for f in obj._meta.concrete_fields
+        overrides[f.attname] if f.attname in overrides else getattr(obj, f.attname)
+        for f in (fields or obj._meta.concrete_fields)
     ]
     return "\t".join(map(copy_value, values))
 
@@ -160,6 +165,12 @@ class ScalePlanner(_Planner):
         day = self.working_day(month + dt.timedelta(days=self.rng.randint(0, max(0, (last - month).days))))
         return max(day, month)
 
+    def add_commitment_for_repair(self, plan: _SubjectPlan, repaired: Record, day: dt.date) -> None:
+        # The planner builds this record as a model: it needs a real subject.
+        if isinstance(plan.obj, SubjectInfo):
+            plan = plan.obj.plan()
+        super().add_commitment_for_repair(plan, repaired, day)
+
     def decision_date(self) -> dt.date:
         # Used by the planner for listings' own dates: anywhere in the span.
         return self.working_day(self.reference - dt.timedelta(days=self.rng.randint(1, YEARS * 365)))
@@ -183,14 +194,106 @@ class SubjectInfo:
     subject_type: str
     uscc: str | None
     region_code: str
-    trade: str
     licence_family: str
 
     def plan(self) -> _SubjectPlan:
+        """With a model instance: for the planner's methods that build models."""
         obj = Subject(pk=self.pk, subject_type=self.subject_type, uscc=self.uscc, region_code=self.region_code)
-        return _SubjectPlan(
-            obj=obj, place=_place(self.region_code), trade=self.trade, licence_family=self.licence_family
+        return _SubjectPlan(obj=obj, place=_place(self.region_code), licence_family=self.licence_family)
+
+    def lite_plan(self) -> _SubjectPlan:
+        """Without: record_content() only reads these attributes."""
+        return _SubjectPlan(obj=self, place=_place(self.region_code), licence_family=self.licence_family)  # type: ignore[arg-type]
+
+    @classmethod
+    def of(cls, pk: int, subject_type: str, uscc: str | None, region_code: str, name: str) -> SubjectInfo:
+        return cls(pk, subject_type, uscc, region_code, licence_family_of(name, uscc))
+
+
+# Longest words first: 环保科技 before 科技.
+_FAMILIES = sorted(_INDUSTRIES + _SHOPS, key=lambda item: -len(item[0]))
+
+
+def licence_family_of(name: str, uscc: str | None) -> str:
+    """The licence family the demo's planner gave a subject when naming it
+    (disclosure.demo._Planner.build_name), read back from the name, so that
+    subjects read from the database get the same one as freshly drawn ones."""
+    kind = (uscc or "")[:2]
+    if kind == "93":
+        return "food"
+    if kind == "52":
+        return "school"
+    if kind == "12":
+        return "medical" if name.endswith(("医院", "保健院")) else ""
+    if kind in ("91", "92"):
+        for word, family in _FAMILIES:
+            if word in name:
+                return family
+    return ""
+
+
+@dataclass(slots=True)
+class LiteRecord:
+    """A record as the COPY line needs it: the attributes of Record's
+    concrete fields (and those plan_record_end reads), without a model
+    instance, which costs more than the rest of a record's drawing."""
+
+    subject_id: int
+    category: Category
+    category_id: int
+    severity: str
+    document_no: str
+    decided_on: dt.date
+    authority: Authority
+    summary: str
+    valid_until: dt.date | None
+    arrived_at: dt.datetime
+    publishable: bool
+    disclosure_until: dt.date | None
+    repairable_from: dt.date | None
+    id: None = None
+    authority_id: int | None = None
+    extra: dict | None = None
+    source: str = ""
+    source_id: str = ""
+    import_run_id: int | None = None
+    ended_on: dt.date | None = None
+    end_reason: str = ""
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+    @classmethod
+    def of(cls, subject_id: int, content: RecordContent, arrived_at: dt.datetime) -> LiteRecord:
+        publishable, until, repairable = _periods(
+            content.category, content.severity, content.decided_on, content.valid_until
         )
+        return cls(
+            subject_id=subject_id,
+            category=content.category,
+            category_id=content.category.pk,
+            severity=content.severity,
+            document_no=content.document_no,
+            decided_on=content.decided_on,
+            authority=content.authority,
+            summary=content.summary,
+            valid_until=content.valid_until,
+            arrived_at=arrived_at,
+            publishable=publishable,
+            disclosure_until=until,
+            repairable_from=repairable,
+            extra={},
+        )
+
+
+@lru_cache(maxsize=200_000)
+def _periods(
+    category: Category, severity: str, decided_on: dt.date, valid_until: dt.date | None
+) -> tuple[bool, dt.date | None, dt.date | None]:
+    # The one derivation (Category.periods_for); few distinct arguments.
+    return category.periods_for(severity=severity, decided_on=decided_on, valid_until=valid_until)
+
+
+_RECORD_FIELDS = Record._meta.concrete_fields
 
 
 @dataclass
@@ -331,6 +434,13 @@ class ScaleDataset:
                 self._register(info)
             yield chunk
 
+    def existing_subjects(self, rows: Iterator[tuple[int, str, str | None, str, str]]) -> None:
+        """Take the subjects of an interrupted build from the database
+        (id, subject_type, uscc, region_code, name, in id order): the same
+        infos and draws as when they were generated."""
+        for row in rows:
+            self._register(SubjectInfo.of(*row))
+
     def _register(self, info: SubjectInfo) -> None:
         index = len(self.infos)
         self.infos.append(info)
@@ -402,7 +512,7 @@ def _subject_row(
     registered = dt.datetime(planner.reference.year - YEARS - 4, 1, 1, 9, tzinfo=periods.BEIJING)
     registered += dt.timedelta(minutes=pk)
     line = copy_line(subject, created_at=registered, updated_at=registered)
-    info = SubjectInfo(pk, subject_type, subject.uscc, subject.region_code, plan.trade, plan.licence_family)
+    info = SubjectInfo.of(pk, subject_type, subject.uscc, subject.region_code, subject.name)
     return line, info, subject.identity_number, formers
 
 
@@ -442,7 +552,13 @@ def _month_rows(number: int) -> dict[int, tuple[list[Row], list[Row]]]:
     def record(info: SubjectInfo, decided_on: dt.date) -> None:
         weights = _CATEGORY_WEIGHTS[info.subject_type]
         category = weights[0][0] if len(weights) == 1 else _weighted(rng, weights)
-        planner.add_record(info.plan(), category=category, decided_on=decided_on)
+        # The planner's add_record() step by step (same draws, same order),
+        # with a LiteRecord where it builds a model.
+        plan = info.lite_plan()
+        content = planner.record_content(plan, category=category, decided_on=decided_on)
+        record = LiteRecord.of(info.pk, content, planner.arrival(content.decided_on))
+        planner.records.append(record)  # type: ignore[arg-type]
+        planner.plan_record_end(plan, record, forced="")  # type: ignore[arg-type]
         _drain(state, planner, buckets, month, serial)
 
     for n in range(count):
@@ -496,6 +612,7 @@ def _drain(
             expires = until + dt.timedelta(days=1)
         line = copy_line(
             record,
+            _RECORD_FIELDS,
             source=SOURCE,
             source_id=source_id,
             import_run_id=run_id,
