@@ -104,6 +104,8 @@ def copy_value(value: Any) -> str:
     if isinstance(value, str):
         return value.translate(_ESCAPE)
     if isinstance(value, dict):
+        if not value:
+            return "{}"
         return json.dumps(value, ensure_ascii=False).translate(_ESCAPE)
     if isinstance(value, dt.date):  # dates and (aware) datetimes
         return value.isoformat()
@@ -353,6 +355,7 @@ class ScaleDataset:
         self.lists = {cl.code: cl for cl in CreditList.objects.order_by("code")}
         self.authorities = self._authority_registry()
         self.authority_ids = {a.name: a.pk for a in self.authorities}
+        self.authority_by_name = {a.name: a for a in self.authorities}
         self.types = self._subject_types()
         self.infos: list[SubjectInfo] = []
         self.pool = array("i")  # subject indexes, each repeated by its activity
@@ -543,7 +546,8 @@ def _month_rows(number: int) -> dict[int, tuple[list[Row], list[Row]]]:
     month, count, count_l, heavy_each = state.plan[number]
     last = number == len(state.plan) - 1
     planner = state.planner(f"month:{month.isoformat()}")
-    planner.authorities = {}
+    # The registry's instances: the planner then never builds an Authority.
+    planner.authorities = state.authority_by_name
     rng = planner.rng
     buckets: dict[int, tuple[list[Row], list[Row]]] = {}
     serial = [0, 0]
