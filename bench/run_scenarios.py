@@ -128,6 +128,7 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 if loadgen.send(loadgen.Request("GET", "/robots.txt"), port=self.port, timeout=5).status == 200:
+                    self.warm_up()
                     return
             except OSError:
                 pass
@@ -136,6 +137,13 @@ class Server:
             time.sleep(0.3)
         self.stop()
         raise SystemExit(f"gunicorn did not start; see {self.log}")
+
+    def warm_up(self) -> None:
+        """Every worker imports and compiles on its first requests: pages
+        that read no sample (robots, the API root, the empty search form)."""
+        for _ in range(5 * self.workers):
+            for path in ("/robots.txt", "/api/v1/", "/search/"):
+                loadgen.send(loadgen.Request("GET", path), port=self.port)
 
     def worker_rss_mb(self) -> list[float]:
         assert self.process is not None
@@ -216,12 +224,16 @@ def measure_http(
         statuses[str(response.status)] = statuses.get(str(response.status), 0) + 1
         if time.monotonic() > budget and len(seconds) >= 3:
             break
+        if response.seconds > args.slow and len(seconds) >= 3:
+            break  # seconds per request: three samples say enough
     result["latency"] = loadgen.summary_ms(seconds)
     result["statuses"] = statuses
     result["errors"] = sum(n for status, n in statuses.items() if int(status) not in scenario.expect)
     if scenario.cold:
         result["cold"] = "os page cache dropped before each request" if dropped else f"not cold: {pages.problem}"
-    if scenario.throughput and args.seconds > 0:
+    if scenario.throughput and args.seconds > 0 and result["latency"]["p50_ms"] > args.slow * 1000:
+        result["throughput_note"] = f"not run: a request takes over {args.slow:g} s"
+    elif scenario.throughput and args.seconds > 0:
         result["throughput"] = loadgen.throughput(requests, port=args.port, clients=args.clients, seconds=args.seconds)
     return result
 
@@ -292,6 +304,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each throughput run (0: none)")
     parser.add_argument(
         "--latency-budget", type=float, default=30.0, help="seconds per latency run (at least 3 requests)"
+    )
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=5.0,
+        help="seconds per request above which a scenario gets 3 samples, no throughput",
     )
     parser.add_argument("--only", default="", help="comma-separated substrings of scenario keys")
     parser.add_argument("--no-sql", action="store_true", help="skip the in-process SQL and naive ORM measurements")
@@ -367,7 +385,8 @@ def main() -> int:
             if "latency" not in entry or scenario.cold or scenario.key == "robots":
                 continue
             say(f"{scenario.key}: SQL floor" + (" and naive ORM" if scenario.fragments else ""))
-            requests = scenario.requests(samples)[: min(3, scenario.samples)]
+            slow = entry["latency"]["p50_ms"] > args.slow * 1000
+            requests = scenario.requests(samples)[: 1 if slow else min(3, scenario.samples)]
             entry["sql"] = measure_sql(requests, raw)
             if scenario.fragments:
                 entry["naive_orm"] = measure_naive(scenario.fragments(samples)[:3])

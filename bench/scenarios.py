@@ -242,7 +242,10 @@ def _ordinary(s: Samples, part: int, n: int = 60) -> list[str]:
 
 register(
     Scenario(
-        "robots", "reference", "Trivial view `/robots.txt` (the stack's ceiling)", lambda s: [get("GET", "/robots.txt")]
+        "robots",
+        "reference",
+        "Trivial view `/robots.txt` (the stack's ceiling)",
+        lambda s: [get("GET", "/robots.txt")] * 20,
     )
 )
 register(
