@@ -155,9 +155,8 @@ def render_scenarios(runs: list[dict[str, Any]]) -> list[str]:
             if key == "heavy":
                 out.append("- heavy subjects (records): " + ", ".join(f"`{code}` ({n:,})" for code, n in items))
             else:
-                out.append(
-                    f"- {key.replace('_', ' character(s), ', 1)}: " + ", ".join(f"{t} ({n:,})" for t, n in items)
-                )
+                length, label = key.split("_", 1)
+                out.append(f"- {length}-character, {label}: " + ", ".join(f"{t} ({n:,})" for t, n in items))
     if len(runs) > 1:
         out += ["", "### All runs, p95 in ms (req/s for the derived ratio)", ""]
         out.append("| scenario | target | " + " | ".join(f"{r['label']} ({r['date'][:10]})" for r in runs) + " |")
