@@ -261,6 +261,9 @@ class LiteRecord:
     import_run_id: int | None = None
     ended_on: dt.date | None = None
     end_reason: str = ""
+    # Set only on the commitments a repair publishes (built by the planner as models).
+    is_repair_commitment: bool = False
+    disclosure_cap: dt.date | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
 
