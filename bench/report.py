@@ -158,7 +158,7 @@ def render_scenarios(runs: list[dict[str, Any]]) -> list[str]:
                 length, label = key.split("_", 1)
                 out.append(f"- {length}-character, {label}: " + ", ".join(f"{t} ({n:,})" for t, n in items))
     if len(runs) > 1:
-        out += ["", "### All runs, p95 in ms (req/s for the derived ratio)", ""]
+        out += ["", "### All runs: p95 in ms; derived figures as measured", ""]
         out.append("| scenario | target | " + " | ".join(f"{r['label']} ({r['date'][:10]})" for r in runs) + " |")
         out.append("|---|---|" + "---|" * len(runs))
         keys: list[tuple[str, str, Any]] = []
