@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404
@@ -22,6 +23,9 @@ from disclosure.serializers import (
     WebhookCreateSerializer,
     WebhookSerializer,
 )
+
+# Ids are bigint primary keys: ASCII digits, at most 18 of them.
+WEBHOOK_ID = re.compile(r"[0-9]{1,18}")
 
 
 class HasApiKey(permissions.BasePermission):
@@ -67,6 +71,7 @@ class WebhookDetailView(RateLimitHeadersMixin, APIView):
     )
     def delete(self, request: Request, pk: str) -> Response:
         # Any path segment reaches this view, so that a bad id is a JSON 404.
-        if not pk.isdigit() or not webhooks.webhook_remove(api_key=request.auth, pk=int(pk)):
+        # str.isdigit() also accepts "³" and "١", which int() refuses.
+        if not WEBHOOK_ID.fullmatch(pk) or not webhooks.webhook_remove(api_key=request.auth, pk=int(pk)):
             raise Http404
         return Response(status=204)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from dataservices.describe import describe_item
@@ -38,7 +39,9 @@ class SubjectChangesFeed(Feed):
         return describe_item(item)
 
     def item_description(self, item: feed.FeedItem) -> str:
-        return describe_item(item, detail=True)
+        # Atom1Feed publishes this as <summary type="html">: readers render
+        # it as HTML, so the imported text in it must arrive escaped.
+        return escape(describe_item(item, detail=True))
 
     def item_link(self, item: feed.FeedItem) -> str:
         if item.record is not None:

@@ -39,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dataservices.csvcells import spreadsheet_safe
 from dataservices.models import OpenDataFile
 from disclosure import feed, periods, selectors
 from disclosure.models import Listing, Record, SubjectType
@@ -177,15 +178,21 @@ def _write_atomic(path: Path, write: Callable[[Any], int]) -> tuple[int, int, st
     return rows, path.stat().st_size, digest.hexdigest()
 
 
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return spreadsheet_safe(value)
+
+
 def _csv_writer(columns: list[tuple[str, str]], rows: Callable[[], Iterable[dict[str, Any]]]):
     def write(fh) -> int:
         writer = csv.DictWriter(fh, fieldnames=[name for name, _text in columns])
         writer.writeheader()
         count = 0
         for row in rows():
-            writer.writerow(
-                {k: "" if v is None else (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
-            )
+            writer.writerow({k: _csv_value(v) for k, v in row.items()})
             count += 1
         return count
 

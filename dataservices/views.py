@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from dataservices import alerts, opendata
+from dataservices.csvcells import spreadsheet_safe
 from dataservices.forms import CheckForm, SubscribeForm
 from disclosure import checks, periods, selectors
 
@@ -28,11 +29,6 @@ def _status_label(status: str) -> str:
     }[status]
 
 
-def _cell(text: str) -> str:
-    """Spreadsheets run a cell that starts with = + - @ as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def _csv_response(results: list[checks.CodeCheck], day) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="credit-check-{day.isoformat()}.csv"'
@@ -41,18 +37,17 @@ def _csv_response(results: list[checks.CodeCheck], day) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for result in results:
-        writer.writerow(
-            [
-                _cell(result.input),
-                result.code or "",
-                result.status,
-                result.reason or "",
-                _cell(result.subject.name) if result.subject else "",
-                "" if result.negative_records is None else result.negative_records,
-                " ".join(result.categories),
-                " ".join(result.lists),
-            ]
-        )
+        row = [
+            result.input,
+            result.code or "",
+            result.status,
+            result.reason or "",
+            result.subject.name if result.subject else "",
+            "" if result.negative_records is None else result.negative_records,
+            " ".join(result.categories),
+            " ".join(result.lists),
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response
 
 
