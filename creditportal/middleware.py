@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -37,5 +37,10 @@ class RejectNulCharactersMiddleware:
     def __call__(self, request: HttpRequest):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "%00" in query or "\x00" in query:
+            if request.path.startswith("/api/"):
+                # The API's one error format (disclosure.api.exception_handler).
+                message = "The URL contains a NUL character."
+                body = {"status": 400, "code": "invalid", "message": message, "fields": {}}
+                return JsonResponse(body, status=400)
             raise BadRequest("NUL character in the URL")
         return self.get_response(request)

@@ -10,16 +10,17 @@ import inspect
 import re
 from typing import Any
 
+from django.core.paginator import Page
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -105,20 +106,57 @@ class RateLimitHeadersMixin:
         return response
 
 
-class SearchPagination(PageNumberPagination):
+def _query_int(request: Request, name: str, default: int) -> int:
+    """A positive integer query parameter, or 400 naming it."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise exceptions.ValidationError({name: [_("A whole number, 1 or more.")]})
+    return int(raw)
+
+
+class StrictPageSizeMixin:
+    """`page_size` is a whole number of at least 1 (400 otherwise; DRF would
+    silently use the default); above the maximum it is the maximum."""
+
+    def get_page_size(self, request: Request) -> int:
+        return min(_query_int(request, self.page_size_query_param, self.page_size), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in (self.page_size_query_param, getattr(self, "page_query_param", None)):
+                parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = f"Results per page, default {self.page_size}; above {self.max_page_size} "
+                parameter["description"] += f"counts as {self.max_page_size}."
+        return parameters
+
+
+class SearchPagination(StrictPageSizeMixin, PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
 
     def paginate_queryset(self, queryset, request, view=None):
-        # A page past the end is a bad parameter, not a missing resource.
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except exceptions.NotFound as exc:
-            raise exceptions.ValidationError({self.page_query_param: [str(exc.detail)]}) from None
+        self.request = request
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        number = _query_int(request, self.page_query_param, 1)
+        # Past the end: an empty page, like any page number the schema allows.
+        self.page = Page([], number, paginator) if number > paginator.num_pages else paginator.page(number)
+        return list(self.page)
+
+    def get_previous_link(self):
+        if self.page.number > self.page.paginator.num_pages > 0:
+            url = self.request.build_absolute_uri()
+            return replace_query_param(url, self.page_query_param, self.page.paginator.num_pages)
+        if self.page.number > self.page.paginator.num_pages:
+            return None
+        return super().get_previous_link()
 
 
-class IdCursorPagination(CursorPagination):
+class IdCursorPagination(StrictPageSizeMixin, CursorPagination):
     """Cursor pagination on the id: stable while rows come and go."""
 
     page_size = 100
@@ -281,9 +319,21 @@ class CheckView(RateLimitHeadersMixin, APIView):
         return Response(CheckResponseSerializer({"checked_on": day, "results": results}).data)
 
 
+@extend_schema_field({"type": "string", "format": "feed-cursor"})
+class CursorField(serializers.CharField):
+    """Opaque: only a `next_cursor` the feed issued is valid (`format: feed-cursor`)."""
+
+
+class QueryIntegerField(serializers.IntegerField):
+    """An empty value is not a number (DRF would take it as absent, against the schema)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, serializers.empty)
+
+
 class ChangesQuerySerializer(serializers.Serializer):
-    cursor = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+    cursor = CursorField(required=False, allow_blank=True, max_length=200, help_text="`next_cursor` of your last page.")
+    limit = QueryIntegerField(required=False, min_value=1, max_value=1000, default=100, help_text="1 to 1000, default 100.")
 
     def validate_cursor(self, value: str) -> feed.Position:
         if not value:
@@ -305,10 +355,7 @@ class ChangesView(RateLimitHeadersMixin, APIView):
     """
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of your last page."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 1000, default 100."),
-        ],
+        parameters=[ChangesQuerySerializer],
         responses={200: ChangePageSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:

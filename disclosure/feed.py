@@ -78,7 +78,8 @@ def decode_cursor(cursor: str) -> Position:
         position = (int(txid), int(event_id))
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise InvalidCursor("this cursor was not issued by the change feed") from None
-    if position[0] < 0 or position[1] < 0:
+    # Both parts are bigint in the database: a larger number was not issued here.
+    if not (0 <= position[0] < 2**63 and 0 <= position[1] < 2**63):
         raise InvalidCursor("this cursor was not issued by the change feed")
     return position
 

@@ -18,6 +18,8 @@ from disclosure import selectors
 from disclosure.models import Category, CreditList, Severity, SubjectType
 from disclosure.search import InvalidCode, validate_uscc
 
+region_code = RegexValidator(r"^[0-9]{6}\Z", _("A region code has 6 digits (GB/T 2260)."))
+
 
 class UsccField(forms.CharField):
     def clean(self, value):
@@ -30,8 +32,31 @@ class UsccField(forms.CharField):
             raise forms.ValidationError(str(exc)) from None
 
 
+# What the API accepts as a code, for the schema: 18 characters of the USCC
+# alphabet, either case (input is normalised); the check character is
+# verified by the code (`format: uscc`), which a pattern cannot express.
+# Empty means absent, as for every filter.
+USCC_PATTERN = "^([0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18})?$"
+REGION_PATTERN = "^([0-9]{6})?$"
+
+
+@extend_schema_field({"type": "string", "format": "uscc", "pattern": USCC_PATTERN})
 class UsccFilter(django_filters.CharFilter):
     field_class = UsccField
+
+
+@extend_schema_field({"type": "string", "pattern": REGION_PATTERN})
+class RegionFilter(django_filters.CharFilter):
+    """A 6-digit GB/T 2260 code (ASCII digits: \\d would also take other scripts' digits)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("validators", [region_code])
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 100})
+class QueryFilter(django_filters.CharFilter):
+    """The search text: required and not empty."""
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -39,19 +64,17 @@ class CodeChoiceFilter(django_filters.ModelChoiceFilter):
     """A catalogue or list entry chosen by its code (a string in the schema)."""
 
 
-region_code = RegexValidator(r"^\d{6}$", _("A region code has 6 digits (GB/T 2260)."))
+@extend_schema_field({"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]})
+class OptionalDateFilter(django_filters.DateFilter):
+    """YYYY-MM-DD; empty means absent."""
 
 
 class SubjectFilter(django_filters.FilterSet):
     """Search: `q` (name fragment or code) plus optional filters."""
 
-    q = django_filters.CharFilter(
-        method="noop", required=True, max_length=100, help_text="Name, former name or (part of a) USCC."
-    )
+    q = QueryFilter(method="noop", required=True, max_length=100, help_text="Name, former name or (part of a) USCC.")
     subject_type = django_filters.ChoiceFilter(method="noop", choices=SubjectType.choices)
-    region = django_filters.CharFilter(
-        method="noop", validators=[region_code], help_text="6-digit code; a province or city covers its counties."
-    )
+    region = RegionFilter(method="noop", help_text="6-digit code; a province or city covers its counties.")
     category = CodeChoiceFilter(
         method="noop",
         to_field_name="code",
@@ -83,16 +106,14 @@ class RecordFilter(django_filters.FilterSet):
         field_name="category", to_field_name="code", queryset=Category.objects.all(), help_text="Catalogue code."
     )
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
-    decided_after = django_filters.DateFilter(field_name="decided_on", lookup_expr="gte", help_text="Inclusive.")
-    decided_before = django_filters.DateFilter(field_name="decided_on", lookup_expr="lte", help_text="Inclusive.")
+    decided_after = OptionalDateFilter(field_name="decided_on", lookup_expr="gte", help_text="Inclusive.")
+    decided_before = OptionalDateFilter(field_name="decided_on", lookup_expr="lte", help_text="Inclusive.")
 
 
 class ListEntryFilter(django_filters.FilterSet):
     """Entries of one list; the view passes the list as `credit_list`."""
 
-    region = django_filters.CharFilter(
-        method="noop", validators=[region_code], help_text="6-digit code; a province or city covers its counties."
-    )
+    region = RegionFilter(method="noop", help_text="6-digit code; a province or city covers its counties.")
 
     def __init__(self, *args, credit_list: CreditList | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

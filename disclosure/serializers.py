@@ -198,10 +198,22 @@ class CreditListSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "name_en", "polarity", "legal_basis", "exit_rules", "entries"]
 
 
+class StrictCharField(serializers.CharField):
+    """Text only: DRF's CharField would also take 0 or true and turn them into text."""
+
+    default_error_messages = {"invalid": _("Not a string.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class CheckRequestSerializer(serializers.Serializer):
     codes = serializers.ListField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100),
+        child=StrictCharField(allow_blank=True, trim_whitespace=False, max_length=100),
         allow_empty=False,
+        min_length=1,
         max_length=MAX_CHECK_CODES,
         help_text="Up to 1,000 unified social credit codes. Spaces, full-width characters and lower case are "
         "normalised; duplicates are answered once each.",
