@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "creditportal.middleware.ChosenLanguageMiddleware",
+    # Before anything reads the body (CSRF reads POST); after the language,
+    # for its 413 page.
+    "creditportal.uploads.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,6 +196,16 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+# Files one form may carry; with UPLOAD_MAX_BYTES and the 2.5 MB of other
+# fields, this bounds a request's size (creditportal/uploads.py refuses more
+# by Content-Length and stops reading a file past UPLOAD_MAX_BYTES).
+UPLOAD_MAX_FILES = envint("UPLOAD_MAX_FILES", "5")
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
+FILE_UPLOAD_HANDLERS = [
+    "creditportal.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Requests to act for a subject one account may file in 24 hours.
 BINDING_REQUESTS_PER_DAY = envint("BINDING_REQUESTS_PER_DAY", "5")
 
