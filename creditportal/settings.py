@@ -293,5 +293,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Webhooks (dataservices/webhooks.py): active webhooks per API key, and the
+# threads one delivery run calls endpoints with (a slow endpoint holds one).
+WEBHOOKS_PER_KEY = envint("WEBHOOKS_PER_KEY", "5")
+WEBHOOK_DELIVERY_WORKERS = envint("WEBHOOK_DELIVERY_WORKERS", "8")
+
 # Open-data files written by `manage.py export_open_data`, served by a view.
 OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR", VAR_DIR / "open-data"))

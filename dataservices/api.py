@@ -52,7 +52,7 @@ class WebhookListView(RateLimitHeadersMixin, APIView):
         serializer.is_valid(raise_exception=True)
         try:
             hook = webhooks.webhook_register(api_key=request.auth, url=serializer.validated_data["url"])
-        except webhooks.WebhookURLRefused as exc:
+        except (webhooks.WebhookURLRefused, webhooks.WebhookLimitReached) as exc:
             raise ValidationError({"url": [str(exc)]}) from None
         return Response(WebhookCreatedSerializer(hook).data, status=201)
 

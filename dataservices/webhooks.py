@@ -9,8 +9,11 @@ systemd timer; see dataservices/README.md). One run does two things:
 2. deliver: POST each due delivery. A delivery is claimed with a
    compare-and-set (`UPDATE ... WHERE claimed_until IS NULL OR < now`) that
    must return 1, so two runs at once never send the same delivery twice.
+   Each webhook's deliveries go out in order, different webhooks in
+   parallel (WEBHOOK_DELIVERY_WORKERS threads), each POST within
+   TIMEOUT_SECONDS, so that slow endpoints delay only themselves.
    Failures are retried with exponential backoff (1, 2, 4 … minutes, at most
-   6 hours) and given up after MAX_ATTEMPTS.
+   6 hours) and given up after MAX_ATTEMPTS. Redirects are not followed.
 
 Each POST carries the JSON of one change-feed item and the headers
 `X-Signature: t=<unix time>,sha256=<hex>` where hex is
@@ -22,15 +25,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
 import secrets
 import socket
+import ssl
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,28 +59,79 @@ class WebhookURLRefused(ValueError):
     """A URL the portal will not call: not http(s), or a private address."""
 
 
-def check_url(url: str) -> None:
-    """Refuse URLs that would make the portal call into its own network.
+class WebhookLimitReached(ValueError):
+    """The key already has WEBHOOKS_PER_KEY active webhooks."""
 
-    Webhook URLs come from outside parties; resolving them to a loopback,
-    private, link-local or reserved address would let them probe internal
-    services (SSRF). Checked at registration and again before each POST,
-    since DNS answers can change. WEBHOOK_ALLOW_PRIVATE_ADDRESSES (tests,
-    closed networks) lifts the address check.
+
+# NAT64 prefixes (RFC 6052, RFC 8215): the last 32 bits are an IPv4 address
+# that a translator on the path would connect to.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, compatible, 6to4, Teredo, NAT64)."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if int(address) >> 32 == 0 or any(address in network for network in _NAT64):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Loopback, private, link-local, reserved or multicast, also when hidden in an IPv6 form."""
+    if not address.is_global or address.is_multicast:
+        return True
+    embedded = _embedded_ipv4(address) if isinstance(address, ipaddress.IPv6Address) else None
+    return embedded is not None and (not embedded.is_global or embedded.is_multicast)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A webhook URL with the addresses it resolved to, all checked."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    addresses: tuple[str, ...]
+
+
+def resolve(url: str) -> Target:
+    """Resolve a webhook URL once and check every address it resolves to.
+
+    Webhook URLs come from outside parties; a loopback, private, link-local
+    or reserved address would let them probe internal services (SSRF). The
+    delivery then connects to one of these very addresses: resolving again
+    when connecting would let a name answer differently the second time (DNS
+    rebinding). WEBHOOK_ALLOW_PRIVATE_ADDRESSES (tests, closed networks)
+    lifts the address check.
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookURLRefused("only http and https URLs can receive webhooks")
-    if getattr(settings, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False):
-        return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except OSError:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, ValueError):
         raise WebhookURLRefused("the host name does not resolve") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise WebhookURLRefused("the URL points to a private or reserved address")
+    addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
+    if not getattr(settings, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False):
+        for text in addresses:
+            if is_internal(ipaddress.ip_address(text.split("%", 1)[0])):
+                raise WebhookURLRefused("the URL points to a private or reserved address")
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return Target(scheme=parts.scheme, host=parts.hostname, port=port, path=path, addresses=addresses)
+
+
+def check_url(url: str) -> None:
+    """Refuse URLs that would make the portal call into its own network (see resolve)."""
+    resolve(url)
 
 
 def webhooks_of(*, api_key: ApiKey) -> QuerySet[Webhook]:
@@ -84,8 +140,17 @@ def webhooks_of(*, api_key: ApiKey) -> QuerySet[Webhook]:
 
 @transaction.atomic
 def webhook_register(*, api_key: ApiKey, url: str) -> Webhook:
-    """A new webhook receives the events committed after its registration."""
+    """A new webhook receives the events committed after its registration.
+
+    A key has at most WEBHOOKS_PER_KEY active webhooks, so that no agency can
+    take more than its share of the delivery run.
+    """
     check_url(url)
+    # Lock the key: two registrations at once must count each other.
+    ApiKey.objects.select_for_update().filter(pk=api_key.pk).first()
+    limit = settings.WEBHOOKS_PER_KEY
+    if Webhook.objects.filter(api_key=api_key, active=True).count() >= limit:
+        raise WebhookLimitReached(f"a key can have at most {limit} webhooks; remove one first")
     txid, event_id = feed.head()
     return Webhook.objects.create(
         api_key=api_key, url=url, secret=secrets.token_hex(32), feed_txid=txid, feed_event_id=event_id
@@ -148,40 +213,149 @@ def _claim(delivery_id: int, now: dt.datetime) -> dt.datetime | None:
     return lease if claimed == 1 else None
 
 
-def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+def open_connection(address: str, port: int, timeout: float) -> socket.socket:
+    """A TCP connection to this very address (never a host name resolved again)."""
+    return socket.create_connection((address, port), timeout=timeout)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to a checked address; the Host header still names the host."""
+
+    def __init__(self, target: Target, address: str, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = open_connection(self.address, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a checked address; the certificate is verified for the host name (SNI)."""
+
+    def __init__(self, target: Target, address: str, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = open_connection(self.address, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """What a POST needs, read from the database before the request leaves
+    the main thread (worker threads never touch the database)."""
+
+    delivery_id: int
+    webhook_id: int
+    url: str
+    secret: str
+    event_id: int
+    attempts: int
+    body: bytes
+    lease: dt.datetime
+
+
+def _post(outgoing: _Outgoing) -> tuple[int | None, str]:
+    """POST one delivery: (HTTP status or None, error). Redirects are not followed."""
     try:
-        check_url(delivery.webhook.url)
+        target = resolve(outgoing.url)
     except WebhookURLRefused as exc:
         return None, str(exc)
-    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
-    request = urllib.request.Request(
-        delivery.webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "creditportal-webhooks/1",
-            "X-Signature": sign(secret=delivery.webhook.secret, body=body, timestamp=int(time.time())),
-            "X-Event-Id": str(delivery.event_id),
-            "X-Delivery-Id": str(delivery.pk),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https only)
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        return None, str(exc)[:500]
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "creditportal-webhooks/1",
+        "X-Signature": sign(secret=outgoing.secret, body=outgoing.body, timestamp=int(time.time())),
+        "X-Event-Id": str(outgoing.event_id),
+        "X-Delivery-Id": str(outgoing.delivery_id),
+    }
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    error = "no address to connect to"
+    for address in target.addresses[:2]:
+        connection = connection_class(target, address, TIMEOUT_SECONDS)
+        # The socket timeout restarts with every byte; this deadline does not,
+        # so that an endpoint trickling its answer cannot hold a worker.
+        deadline = threading.Timer(TIMEOUT_SECONDS, _abort, args=(connection,))
+        deadline.start()
+        try:
+            connection.request("POST", target.path, body=outgoing.body, headers=headers)
+            status = connection.getresponse().status
+        except (OSError, http.client.HTTPException) as exc:
+            error = str(exc)[:500] or exc.__class__.__name__
+            continue
+        finally:
+            deadline.cancel()
+            connection.close()
+        if 300 <= status < 400:
+            return status, f"HTTP {status}: redirects are not followed; register the final URL"
+        return status, "" if 200 <= status < 300 else f"HTTP {status}"
+    return None, error
+
+
+def _abort(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _post_in_order(batch: list[_Outgoing]) -> list[tuple[_Outgoing, int | None, str]]:
+    """One webhook's deliveries, oldest first, until one fails (so that each
+    endpoint sees events in order) or the lease is half gone."""
+    results = []
+    stop_at = time.monotonic() + LEASE.total_seconds() / 2
+    for outgoing in batch:
+        if time.monotonic() > stop_at:
+            break
+        status_code, error = _post(outgoing)
+        results.append((outgoing, status_code, error))
+        if not (status_code is not None and 200 <= status_code < 300):
+            break
+    return results
 
 
 def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
-def webhooks_deliver(*, limit: int = 1000) -> DeliveryResult:
-    """POST due deliveries, oldest first; a webhook whose delivery fails gets
-    no later deliveries in this run, so that each endpoint sees events in order."""
+def _record(result: DeliveryResult, outgoing: _Outgoing, status_code: int | None, error: str) -> None:
+    attempts = outgoing.attempts + 1
+    mine = WebhookDelivery.objects.filter(pk=outgoing.delivery_id, claimed_until=outgoing.lease)
+    if status_code is not None and 200 <= status_code < 300:
+        mine.update(
+            status=WebhookDelivery.Status.DELIVERED,
+            attempts=attempts,
+            delivered_at=timezone.now(),
+            last_status_code=status_code,
+            last_error="",
+            claimed_until=None,
+        )
+        result.delivered += 1
+        return
+    result.failed += 1
+    gave_up = attempts >= MAX_ATTEMPTS
+    mine.update(
+        status=WebhookDelivery.Status.FAILED if gave_up else WebhookDelivery.Status.PENDING,
+        attempts=attempts,
+        next_attempt_at=timezone.now() + backoff(attempts),
+        last_status_code=status_code,
+        last_error=error,
+        claimed_until=None,
+    )
+    logger.warning("webhook delivery %s to %s failed: %s", outgoing.delivery_id, outgoing.url, error)
+
+
+def webhooks_deliver(*, limit: int = 1000, per_webhook: int = 100) -> DeliveryResult:
+    """POST due deliveries: each webhook's in order, the webhooks in parallel.
+
+    A slow or dead endpoint occupies one worker thread for at most
+    TIMEOUT_SECONDS per POST and stops at its first failure, so other
+    agencies' deliveries go out meanwhile. A webhook whose delivery fails gets
+    no later deliveries in this run. Worker threads only speak HTTP; claims
+    and results are written by this thread.
+    """
     result = DeliveryResult()
     now = timezone.now()
     due = list(
@@ -196,8 +370,9 @@ def webhooks_deliver(*, limit: int = 1000) -> DeliveryResult:
             "webhook_id", flat=True
         )
     )
+    batches: dict[int, list[_Outgoing]] = {}
     for delivery_id, webhook_id in due:
-        if webhook_id in blocked:
+        if webhook_id in blocked or len(batches.get(webhook_id, ())) >= per_webhook:
             result.skipped += 1
             continue
         lease = _claim(delivery_id, timezone.now())
@@ -205,30 +380,32 @@ def webhooks_deliver(*, limit: int = 1000) -> DeliveryResult:
             result.skipped += 1
             continue
         delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
-        status_code, error = _post(delivery)
-        attempts = delivery.attempts + 1
-        mine = WebhookDelivery.objects.filter(pk=delivery_id, claimed_until=lease)
-        if status_code is not None and 200 <= status_code < 300:
-            mine.update(
-                status=WebhookDelivery.Status.DELIVERED,
-                attempts=attempts,
-                delivered_at=timezone.now(),
-                last_status_code=status_code,
-                last_error="",
-                claimed_until=None,
+        body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+        batches.setdefault(webhook_id, []).append(
+            _Outgoing(
+                delivery_id=delivery.pk,
+                webhook_id=webhook_id,
+                url=delivery.webhook.url,
+                secret=delivery.webhook.secret,
+                event_id=delivery.event_id,
+                attempts=delivery.attempts,
+                body=body,
+                lease=lease,
             )
-            result.delivered += 1
-            continue
-        blocked.add(webhook_id)
-        result.failed += 1
-        gave_up = attempts >= MAX_ATTEMPTS
-        mine.update(
-            status=WebhookDelivery.Status.FAILED if gave_up else WebhookDelivery.Status.PENDING,
-            attempts=attempts,
-            next_attempt_at=timezone.now() + backoff(attempts),
-            last_status_code=status_code,
-            last_error=error,
-            claimed_until=None,
         )
-        logger.warning("webhook delivery %s to %s failed: %s", delivery_id, delivery.webhook.url, error)
+    if not batches:
+        return result
+    workers = min(settings.WEBHOOK_DELIVERY_WORKERS, len(batches))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhook") as pool:
+        futures = {pool.submit(_post_in_order, batch): batch for batch in batches.values()}
+        for future in as_completed(futures):
+            sent = future.result()
+            for outgoing, status_code, error in sent:
+                _record(result, outgoing, status_code, error)
+            # Not attempted (after a failure, or out of time): free the claim for the next run.
+            for outgoing in futures[future][len(sent) :]:
+                WebhookDelivery.objects.filter(pk=outgoing.delivery_id, claimed_until=outgoing.lease).update(
+                    claimed_until=None
+                )
+                result.skipped += 1
     return result
