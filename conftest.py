@@ -80,3 +80,12 @@ def report_signing_pair(tmp_path_factory: pytest.TempPathFactory) -> None:
     signing.demo_pair_create(
         key_path=settings.REPORT_SIGNING_KEY, cert_path=settings.REPORT_SIGNING_CERT, common_name="Test signing"
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache() -> None:
+    """Counters in the shared cache (throttles, mail limits) outlive a test's
+    transaction and, file-based, the test run: each test starts without them."""
+    from django.core.cache import caches
+
+    caches["shared"].clear()

@@ -136,19 +136,30 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache (throttle counters, rendered reports) for several server
-# processes or nodes: CACHE_URL=redis://host:6379/0. Without it each process
-# keeps its own in memory, which is right for one process and for tests.
+# Caches. "default" holds what one process may keep for itself (rendered
+# reports); "shared" holds what every server process must see alike: the
+# anonymous API throttle's counters and the per-address limits on mails.
+# CACHE_URL=redis://host:6379/0 serves both from Redis (several nodes).
+# Without it, "shared" is a file-based cache under VAR_DIR: bin/run starts
+# two gunicorn workers on one machine, and counters in each worker's memory
+# would let every client through twice as often (a database cache would
+# instead make each API request write to SQLite, which an import locks).
 _cache_url = os.environ.get("CACHE_URL", "")
 if _cache_url and not _cache_url.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("CACHE_URL must start with redis:// or rediss://")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-        if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+if _cache_url:
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    CACHES = {"default": _redis, "shared": {**_redis, "KEY_PREFIX": "shared"}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            # One small file per client address and limit; culled past this.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
+    }
 
 
 # Public subject pages and API subject details are kept in the cache above

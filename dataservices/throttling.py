@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from django.core.cache import caches
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -23,6 +24,11 @@ class AnonymousRateThrottle(SimpleRateThrottle):
     """Free use without a key, limited per client address (rate "anon")."""
 
     scope = "anon"
+
+    @property
+    def cache(self):
+        # Shared by all server processes (settings.CACHES), not per worker.
+        return caches["shared"]
 
     def get_rate(self) -> str | None:
         # Read at request time, so that a settings change (and tests) apply.

@@ -2,17 +2,19 @@ from __future__ import annotations
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import caches
 
 from dataservices.tests.helpers import NOON
 
 
 @pytest.fixture(autouse=True)
 def _clear_throttle_cache():
-    # Throttle history lives in the cache, which outlives a test's transaction.
-    cache.clear()
+    # Throttle history lives in the caches, which outlive a test's transaction.
+    for alias in ("default", "shared"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
 
 
 @pytest.fixture
