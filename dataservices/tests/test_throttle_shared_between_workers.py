@@ -27,7 +27,7 @@ def worker(tmp_path: Path) -> str:
     environment = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DATABASE_URL", "DEBUG"}}
     environment.update(VAR_DIR=str(tmp_path), API_ANON_RATE="3/min", DEBUG="true")
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SCRIPT],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SCRIPT],
         cwd=ROOT,
         env=environment,
         capture_output=True,
