@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.models import StaffProfile, SubjectBinding
+from audit.admin import AuditedModelAdmin
 
 User = get_user_model()
 
@@ -41,7 +42,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class StaffSafeUserAdmin(UserAdmin):
+class StaffSafeUserAdmin(AuditedModelAdmin, UserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple[str, ...]:
         fields = tuple(super().get_readonly_fields(request, obj))
         return fields if request.user.is_superuser else fields + PRIVILEGE_FIELDS
@@ -57,7 +58,7 @@ class StaffSafeUserAdmin(UserAdmin):
 
 
 @admin.register(Group)
-class SuperuserOnlyGroupAdmin(GroupAdmin):
+class SuperuserOnlyGroupAdmin(AuditedModelAdmin, GroupAdmin):
     """Roles (groups and their permissions) are managed by superusers only."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -71,7 +72,7 @@ class SuperuserOnlyGroupAdmin(GroupAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(AuditedModelAdmin):
     list_display = ["user", "authority"]
     list_select_related = ["user", "authority"]
     autocomplete_fields = ["authority"]
@@ -79,7 +80,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubjectBinding)
-class SubjectBindingAdmin(admin.ModelAdmin):
+class SubjectBindingAdmin(AuditedModelAdmin):
     """Decided in the back office (/office/bindings/), which records who and when."""
 
     list_display = ["user", "subject", "status", "requested_at", "decided_by", "decided_at"]

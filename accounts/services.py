@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts import selectors
 from accounts.files import sniff_upload, stored_name
 from accounts.models import SubjectBinding
+from audit.services import audit_record
 from disclosure.models import Subject
 
 
@@ -110,6 +111,14 @@ def _file_request(binding: SubjectBinding, proof: UploadedFile, duplicate_messag
     except IntegrityError:
         binding.proof.delete(save=False)
         raise AccountError(duplicate_message) from None
+    # Never the claimed identity number in full: the trail is read by auditors.
+    audit_record(
+        action="accounts.binding.request",
+        target=binding,
+        actor=binding.user,
+        summary=str(binding.subject) if binding.subject else binding.masked_claimed_identity_number,
+        after={"subject": binding.subject_id, "status": binding.status, "proof_type": mime},
+    )
     return binding
 
 
@@ -179,6 +188,14 @@ def binding_decide(
     binding.decided_by = actor
     binding.decided_at = timezone.now()
     binding.save(update_fields=["subject", "status", "reason", "decided_by", "decided_at"])
+    audit_record(
+        action="accounts.binding.decide",
+        target=binding,
+        actor=actor,
+        summary=f"{binding.user.get_username()} → {binding.subject}: {binding.status}",
+        before={"status": SubjectBinding.Status.PENDING},
+        after={"status": binding.status, "subject": binding.subject_id, "reason": reason},
+    )
     # In the portal's language (Chinese), whatever language the reviewer's page is in.
     with translation.override(settings.LANGUAGE_CODE):
         # A refused person's claim names only what the user typed: the refusal

@@ -26,8 +26,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
     The "before" picture is taken when the admin loads the object for the
     change form (get_object); "after" once the form and its related objects
     (many-to-many: groups, permissions) are saved, where Django writes its
-    own LogEntry.
+    own LogEntry. `audited_by_service` names the actions ("add", "change")
+    whose save goes through a service that records its own entry.
     """
+
+    audited_by_service: frozenset[str] = frozenset()
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
         obj = super().get_object(request, object_id, from_field)
@@ -42,6 +45,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def log_addition(self, request: HttpRequest, obj: models.Model, message: Any):
         entry = super().log_addition(request, obj, message)
+        if "add" in self.audited_by_service:
+            return entry
         audit_record(
             action="admin.add", target=obj, actor=request.user, summary=str(obj), after=audit_snapshot(obj)
         )
@@ -49,6 +54,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def log_change(self, request: HttpRequest, obj: models.Model, message: Any):
         entry = super().log_change(request, obj, message)
+        if "change" in self.audited_by_service:
+            return entry
         audit_record(
             action="admin.change",
             target=obj,

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedModelAdmin
 from dataservices import keys
 from dataservices.models import ApiKey, ApiKeyDailyUsage, OpenDataFile, Subscription, Webhook, WebhookDelivery
 
@@ -21,7 +22,7 @@ class DailyUsageInline(admin.TabularInline):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AuditedModelAdmin):
     list_display = ["name", "prefix", "daily_quota", "usage_count", "last_used_at", "created_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "contact_email"]
@@ -29,6 +30,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     fields = ["name", "contact_email", "daily_quota", *readonly_fields]
     inlines = [DailyUsageInline]
     actions = ["revoke"]
+    audited_by_service = frozenset({"add"})
 
     def get_inlines(self, request: HttpRequest, obj: ApiKey | None):
         return self.inlines if obj is not None else []
@@ -67,7 +69,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(AuditedModelAdmin):
     list_display = ["email", "subject", "created_at", "confirmed_at", "unsubscribed_at", "last_sent_at"]
     search_fields = ["email", "subject__name", "subject__uscc"]
     raw_id_fields = ["subject"]
@@ -85,7 +87,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(AuditedModelAdmin):
     list_display = ["url", "api_key", "active", "created_at"]
     list_filter = ["active"]
     readonly_fields = ["created_at"]
@@ -93,7 +95,7 @@ class WebhookAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpenDataFile)
-class OpenDataFileAdmin(admin.ModelAdmin):
+class OpenDataFileAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "day", "rows", "size", "created_at"]
     list_filter = ["kind"]
     readonly_fields = ["name", "kind", "file_format", "day", "rows", "size", "sha256", "created_at"]

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.services import audit_record, audit_snapshot
 from dataservices.models import ApiKey, ApiKeyDailyUsage
 from disclosure import periods
 
@@ -43,13 +44,22 @@ def api_key_issue(
         key_hash=_hash(key),
         created_by=issued_by,
     )
+    audit_record(action="dataservices.api_key.issue", target=api_key, summary=name, after=audit_snapshot(api_key))
     return api_key, key
 
 
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     """Refuse the key from the next request on. Keeps the row for the record."""
-    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    api_key.refresh_from_db()
+    with transaction.atomic():
+        revoked = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        api_key.refresh_from_db()
+        if revoked:
+            audit_record(
+                action="dataservices.api_key.revoke",
+                target=api_key,
+                summary=api_key.name,
+                after={"revoked_at": api_key.revoked_at},
+            )
     return api_key
 
 

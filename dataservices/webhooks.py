@@ -44,6 +44,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from audit.services import audit_record
 from dataservices.models import ApiKey, Webhook, WebhookDelivery
 from disclosure import feed
 
@@ -152,13 +153,33 @@ def webhook_register(*, api_key: ApiKey, url: str) -> Webhook:
     if Webhook.objects.filter(api_key=api_key, active=True).count() >= limit:
         raise WebhookLimitReached(f"a key can have at most {limit} webhooks; remove one first")
     txid, event_id = feed.head()
-    return Webhook.objects.create(
+    hook = Webhook.objects.create(
         api_key=api_key, url=url, secret=secrets.token_hex(32), feed_txid=txid, feed_event_id=event_id
     )
+    audit_record(
+        action="dataservices.webhook.register",
+        target=hook,
+        actor=f"api-key:{api_key.prefix}",
+        summary=f"{api_key.name}: {url}",
+        after={"api_key": api_key.pk, "url": url},
+    )
+    return hook
 
 
+@transaction.atomic
 def webhook_remove(*, api_key: ApiKey, pk: int) -> bool:
-    return Webhook.objects.filter(api_key=api_key, pk=pk, active=True).update(active=False) == 1
+    if Webhook.objects.filter(api_key=api_key, pk=pk, active=True).update(active=False) != 1:
+        return False
+    audit_record(
+        action="dataservices.webhook.remove",
+        target_type="dataservices.webhook",
+        target_id=str(pk),
+        actor=f"api-key:{api_key.prefix}",
+        summary=api_key.name,
+        before={"active": True},
+        after={"active": False},
+    )
+    return True
 
 
 def sign(*, secret: str, body: bytes, timestamp: int) -> str:

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedModelAdmin
 from disclosure import services
 from disclosure.models import (
     Authority,
@@ -39,7 +40,7 @@ class FormerNameInline(admin.TabularInline):
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(AuditedModelAdmin):
     list_display = ["name", "uscc", "subject_type", "region_code", "legal_representative", "updated_at"]
     list_filter = ["subject_type"]
     search_fields = ["=uscc", "name", "search_name", "former_names__name"]
@@ -48,13 +49,13 @@ class SubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(AuditedModelAdmin):
     list_display = ["name", "region_code", "created_at"]
     search_fields = ["name"]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedModelAdmin):
     list_display = [
         "code",
         "name",
@@ -68,6 +69,7 @@ class CategoryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["polarity", "repairable"]
     search_fields = ["code", "name", "name_en"]
+    audited_by_service = frozenset({"change"})
 
     def get_readonly_fields(self, request: HttpRequest, obj: Category | None = None) -> list[str]:
         # The code is in URLs, imports and the API; polarity decides whether
@@ -89,7 +91,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Record)
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(AuditedModelAdmin):
     list_display = [
         "document_no",
         "subject",
@@ -172,9 +174,10 @@ class CreditListForm(forms.ModelForm):
 
 
 @admin.register(CreditList)
-class CreditListAdmin(admin.ModelAdmin):
+class CreditListAdmin(AuditedModelAdmin):
     form = CreditListForm
     list_display = ["code", "name", "polarity", "repairable", "repair_min_months", "max_months", "exit_at_ban_end"]
+    audited_by_service = frozenset({"change"})
     search_fields = ["code", "name", "name_en"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: CreditList | None = None) -> list[str]:
@@ -198,7 +201,7 @@ class CreditListAdmin(admin.ModelAdmin):
 
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(AuditedModelAdmin):
     list_display = [
         "subject",
         "credit_list",
@@ -270,7 +273,7 @@ class ShieldAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(AuditedModelAdmin):
     list_display = ["source", "file_name", "status", "rows_read", "rows_written", "rows_invalid", "started_at"]
     list_filter = ["status", "source"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
@@ -284,7 +287,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(DisclosureEvent)
-class DisclosureEventAdmin(admin.ModelAdmin):
+class DisclosureEventAdmin(AuditedModelAdmin):
     list_display = ["id", "action", "reason", "subject", "record", "listing", "effective_on", "actor", "created_at"]
     list_filter = ["action", "reason"]
     search_fields = ["=subject__uscc", "actor"]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.services import audit_record
 from disclosure import periods
 from disclosure.models import (
     RESTORED,
@@ -92,6 +93,13 @@ def record_end_disclosure(
         note=note,
         before=before,
     )
+    audit_record(
+        action="disclosure.record.end",
+        target=record,
+        summary=f"{record.document_no}: {reason} {note}".strip(),
+        before={"ended_on": before["ended_on"], "end_reason": before["end_reason"]},
+        after={"ended_on": on, "end_reason": reason},
+    )
     return record
 
 
@@ -121,6 +129,13 @@ def listing_exit(
         actor=actor,
         note=note,
         before=before,
+    )
+    audit_record(
+        action="disclosure.listing.exit",
+        target=listing,
+        summary=f"{listing.document_no}: {reason} {note}".strip(),
+        before={"exited_on": before["exited_on"], "exit_reason": before["exit_reason"]},
+        after={"exited_on": on, "exit_reason": reason},
     )
     return listing
 
@@ -155,6 +170,14 @@ def record_correct(*, record: Record, changes: dict[str, Any], actor: str, note:
         note=note,
         before=before,
     )
+    after = snapshot(record)
+    audit_record(
+        action="disclosure.record.correct",
+        target=record,
+        summary=note,
+        before={field: before[field] for field in after if before.get(field) != after[field]},
+        after={field: after[field] for field in after if before.get(field) != after[field]},
+    )
     return record
 
 
@@ -166,16 +189,27 @@ def category_update_rules(*, category: Category, actor: str = "", batch_size: in
     indexed comparison) and recomputed here, in the same transaction, for
     every record of the category. Returns the number of records updated.
     """
+    stored = Category.objects.filter(pk=category.pk).first()
+    before = {}
     for field, value in rules.items():
         if not hasattr(category, field):
             raise DisclosureError(f"unknown catalogue field {field!r}")
+        before[field] = getattr(stored, field, None)
         setattr(category, field, value)
     try:
         category.full_clean()
     except ValidationError as exc:
         raise DisclosureError(_validation_message(exc)) from exc
     category.save()
-    return category_recompute_records(category=category, batch_size=batch_size, actor=actor)
+    count = category_recompute_records(category=category, batch_size=batch_size, actor=actor)
+    audit_record(
+        action="disclosure.category.change",
+        target=category,
+        summary=f"{category.code}: {count} records recomputed",
+        before=before,
+        after={**rules, "records_recomputed": count},
+    )
+    return count
 
 
 def category_recompute_records(*, category: Category, batch_size: int = 2000, actor: str = "") -> int:
@@ -277,6 +311,13 @@ def commitment_record_create(
     record.apply_catalogue()
     record.save()
     _event(record, action=DisclosureEvent.Action.CREATED, on=decided_on, actor=actor, note="credit commitment")
+    audit_record(
+        action="disclosure.commitment.publish",
+        target=record,
+        actor=actor or None,
+        summary=record.document_no,
+        after=snapshot(record),
+    )
     return record
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin import AuditedModelAdmin
 from repair.models import Case, CaseEvent, CaseItem, Evidence, OfficialDay, OfficialYear
 
 
@@ -39,7 +40,7 @@ class CaseEventInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AuditedModelAdmin):
     list_display = ["tracking_no", "kind", "subject", "authority", "status", "submitted_at", "feedback_due"]
     list_filter = ["kind", "status", "authority"]
     search_fields = ["=tracking_no", "subject__name", "=subject__uscc"]
@@ -64,7 +65,7 @@ class OfficialDayInline(ReadOnlyInline):
 
 
 @admin.register(OfficialYear)
-class OfficialYearAdmin(admin.ModelAdmin):
+class OfficialYearAdmin(AuditedModelAdmin):
     """Entered through /office/calendar/ so that open deadlines are recomputed."""
 
     list_display = ["year", "source", "entered_by", "entered_at"]

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.files import sniff_upload, stored_name
 from accounts.selectors import staff_authority, subjects_related, user_may_act_for
+from audit.services import audit_record
 from disclosure import periods
 from disclosure.models import EndReason, ExitReason, Listing, Record, Subject, SubjectType
 from disclosure.services import (
@@ -183,6 +184,24 @@ def _file_case(
             CaseItem.objects.bulk_create(CaseItem(case=case, **item) for item in items)
             _attach_evidence(case, checked)
             CaseEvent.objects.create(case=case, actor=applicant, old_status="", new_status=Status.SUBMITTED)
+            audit_record(
+                action="repair.case.submit",
+                target=case,
+                actor=applicant,
+                summary=f"{case.tracking_no}: {case.get_kind_display()} ({case.subject})",
+                after={
+                    "kind": case.kind,
+                    "subject": case.subject_id,
+                    "items": [
+                        {
+                            "record": item.get("record") and item["record"].pk,
+                            "listing": item.get("listing") and item["listing"].pk,
+                        }
+                        for item in items
+                    ],
+                    "evidence": len(checked),
+                },
+            )
     except IntegrityError:
         existing = Case.objects.filter(applicant=applicant, submission_token=token).first()
         if existing is not None:
@@ -536,6 +555,14 @@ def case_transition(
         _apply_outcome(locked, to, actor, note, changes)
         locked.save()
         CaseEvent.objects.create(case=locked, actor=actor, old_status=old, new_status=to, note=note)
+        audit_record(
+            action="repair.case.transition",
+            target=locked,
+            actor=actor,
+            summary=f"{locked.tracking_no}: {old} → {to}",
+            before={"status": old},
+            after={"status": to, "note": note, "changes": changes or None},
+        )
         _outcome_mail(locked)
     return locked
 
@@ -545,7 +572,9 @@ def case_note_add(*, case: Case, actor: AbstractBaseUser, note: str) -> CaseEven
     """A staff note or a traced-back source without a status change (recorded with who/when)."""
     if not note.strip():
         raise RepairError(_("The note is empty."))
-    return CaseEvent.objects.create(case=case, actor=actor, old_status=case.status, new_status=case.status, note=note)
+    event = CaseEvent.objects.create(case=case, actor=actor, old_status=case.status, new_status=case.status, note=note)
+    audit_record(action="repair.case.note", target=case, actor=actor, summary=note)
+    return event
 
 
 def case_extend(*, case: Case, actor: AbstractBaseUser, reason: str) -> Case:
@@ -716,6 +745,13 @@ def official_year_enter(
         + [OfficialDay(year=entry, date=d, kind=OfficialDay.Kind.WORKDAY) for d in sorted(set(workdays_))]
     )
     _recompute_deadlines(actor=actor, year=year)
+    audit_record(
+        action="repair.calendar.enter",
+        target=entry,
+        actor=actor,
+        summary=f"{year}: {source.strip()}",
+        after={"holidays": sorted(set(holidays)), "workdays": sorted(set(workdays_)), "replaced": not created},
+    )
     return entry
 
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from audit.admin import AuditedModelAdmin
 from reports.models import CreditReport
 
 
 @admin.register(CreditReport)
-class CreditReportAdmin(admin.ModelAdmin):
+class CreditReportAdmin(AuditedModelAdmin):
     list_display = ["number", "subject", "purpose", "as_of", "issued_at"]
     list_filter = ["purpose"]
     search_fields = ["=number", "=subject__uscc", "subject__name"]
