@@ -65,8 +65,10 @@ def _lock_chain() -> None:
 
 
 def _actor(actor: AbstractBaseUser | str | None, request: HttpRequest | None) -> tuple[int | None, str]:
-    if actor is None and request is not None:
-        actor = getattr(request, "user", None)
+    user = getattr(request, "user", None) if request is not None else None
+    if actor is None or (isinstance(actor, str) and user is not None and actor == user.get_username()):
+        # A service given only the name of the request's user: keep the account id too.
+        actor = user
     if isinstance(actor, str):
         return None, actor[:150]
     if actor is not None and actor.is_authenticated:

@@ -96,6 +96,7 @@ def record_end_disclosure(
     audit_record(
         action="disclosure.record.end",
         target=record,
+        actor=actor or None,
         summary=f"{record.document_no}: {reason} {note}".strip(),
         before={"ended_on": before["ended_on"], "end_reason": before["end_reason"]},
         after={"ended_on": on, "end_reason": reason},
@@ -133,6 +134,7 @@ def listing_exit(
     audit_record(
         action="disclosure.listing.exit",
         target=listing,
+        actor=actor or None,
         summary=f"{listing.document_no}: {reason} {note}".strip(),
         before={"exited_on": before["exited_on"], "exit_reason": before["exit_reason"]},
         after={"exited_on": on, "exit_reason": reason},
@@ -174,6 +176,7 @@ def record_correct(*, record: Record, changes: dict[str, Any], actor: str, note:
     audit_record(
         action="disclosure.record.correct",
         target=record,
+        actor=actor or None,
         summary=note,
         before={field: before[field] for field in after if before.get(field) != after[field]},
         after={field: after[field] for field in after if before.get(field) != after[field]},
@@ -205,6 +208,7 @@ def category_update_rules(*, category: Category, actor: str = "", batch_size: in
     audit_record(
         action="disclosure.category.change",
         target=category,
+        actor=actor or None,
         summary=f"{category.code}: {count} records recomputed",
         before=before,
         after={**rules, "records_recomputed": count},

@@ -18,3 +18,6 @@ def tamper():
                 cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER USER")
 
     return run
+
+
+from repair.tests.conftest import accepted, clock, private_media, submitted, world  # noqa: E402, F401
