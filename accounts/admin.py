@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -69,6 +71,11 @@ class SuperuserOnlyGroupAdmin(AuditedModelAdmin, GroupAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(AuditedModelAdmin, AccessAttemptAdmin):
+    """Failed logins per account and address; deleting them unlocks (recorded in the audit trail)."""
 
 
 @admin.register(StaffProfile)

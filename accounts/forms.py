@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from stdnum.cn import ric
@@ -89,3 +89,48 @@ class BindingDecisionForm(forms.Form):
     reason = forms.CharField(
         label=pgettext_lazy("binding review", "Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class ConfirmEmailForm(forms.Form):
+    password = forms.CharField(
+        label=_("The password you chose when registering"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class AccountPasswordResetForm(PasswordResetForm):
+    """Django's reset form, also for accounts waiting for confirmation (a
+    reset proves the address and activates them), at most a few messages per
+    address and hour. The page says the same whether or not an account exists."""
+
+    def get_users(self, email: str):
+        from accounts.models import PendingRegistration
+
+        pending = PendingRegistration.objects.filter(user__email__iexact=email).values_list("user_id", flat=True)
+        candidates = get_user_model()._default_manager.filter(email__iexact=email)
+        return (
+            user
+            for user in candidates
+            if user.has_usable_password() and (user.is_active or user.pk in set(pending))
+        )
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        from accounts.mail_limits import mail_allowed
+
+        if mail_allowed(address=to_email):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
+
+
+class AccountSetPasswordForm(SetPasswordForm):
+    def save(self, commit: bool = True):
+        from accounts import services
+
+        user = super().save(commit=commit)
+        if commit:
+            services.password_set_by_reset(user=user)
+        return user

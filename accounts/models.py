@@ -112,3 +112,22 @@ class SubjectBinding(models.Model):
     @property
     def masked_claimed_identity_number(self) -> str:
         return mask_identity_number(self.claimed_identity_number)
+
+
+class PendingRegistration(models.Model):
+    """An account registered on the portal whose e-mail address is not confirmed yet.
+
+    Its user is inactive. Only such an account is activated by proving the
+    address (confirmation link with its password, or a password reset): an
+    account deactivated by staff has no row here and stays inactive.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_registration")
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration awaiting confirmation")
+        verbose_name_plural = _("registrations awaiting confirmation")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -7,11 +7,12 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors
 from accounts.files import sniff_upload, stored_name
-from accounts.models import SubjectBinding
+from accounts.mail_limits import mail_allowed
+from accounts.models import PendingRegistration, SubjectBinding
 from audit.services import audit_record
 from disclosure.models import Subject
 
@@ -35,50 +37,147 @@ def _mail_later(*, to: str, subject: str, body: str) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False))
 
 
-@transaction.atomic
-def user_register(*, email: str, password: str, next_url: str = "") -> AbstractBaseUser:
-    """An inactive user whose e-mail must be verified before logging in.
+class ConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """Links confirming an e-mail address; a different salt, so that they are no password-reset links."""
 
-    `next_url` (a path on this site, already checked by the caller) rides
-    along in the confirmation link, so that a visitor who registered on the
-    way to a repair application lands there after logging in.
+    key_salt = "accounts.services.ConfirmationTokenGenerator"
+
+
+confirmation_tokens = ConfirmationTokenGenerator()
+
+
+def _users_with_address(email: str):
+    User = get_user_model()
+    return User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email))
+
+
+def _send_confirmation(user: AbstractBaseUser, next_url: str = "") -> None:
+    if not mail_allowed(address=user.email):
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = settings.SITE_URL + reverse(
+        "accounts:verify", kwargs={"uidb64": uid, "token": confirmation_tokens.make_token(user)}
+    )
+    if next_url:
+        # Where the visitor was going (a repair application): they land there once confirmed.
+        link += "?" + urlencode({"next": next_url})
+    _mail_later(
+        to=user.email,
+        subject=_("Confirm your e-mail address for the Credit Portal"),
+        body=_(
+            "Open this link and enter the password you chose when registering, to confirm your e-mail address "
+            "and activate your account:\n\n%(link)s\n\n"
+            "If you did not register, or do not know that password, choose a new one here (this also activates "
+            "the account for you, the owner of this address):\n\n%(reset)s\n"
+        )
+        % {"link": link, "reset": settings.SITE_URL + reverse("password_reset")},
+    )
+
+
+def _send_account_exists(user: AbstractBaseUser) -> None:
+    if not mail_allowed(address=user.email):
+        return
+    _mail_later(
+        to=user.email,
+        subject=_("Your account on the Credit Portal"),
+        body=_(
+            "Someone asked to register an account with this e-mail address, which already has one. If it was "
+            "you, log in:\n\n%(login)s\n\nForgot your password? Choose a new one:\n\n%(reset)s\n\n"
+            "If it was not you, you can ignore this message: nothing was changed."
+        )
+        % {"login": settings.SITE_URL + reverse("login"), "reset": settings.SITE_URL + reverse("password_reset")},
+    )
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, next_url: str = "") -> None:
+    """Register an address, answering alike whether or not it has an account.
+
+    A new address gets an inactive account and a confirmation link. An
+    address that has an account gets a message instead (log in, or choose a
+    new password); one still waiting for confirmation gets the link again.
+    The password typed here is used only for a new account: someone else's
+    registration of an address cannot set or change its password.
+    `next_url` (a path on this site, checked by the caller) rides along in
+    the confirmation link.
     """
     User = get_user_model()
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
-        raise AccountError(_("An account with this e-mail address already exists."))
+    existing = _users_with_address(email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(username=email, email=email, password=password, is_active=False)
+                PendingRegistration.objects.create(user=user)
+        except IntegrityError:
+            existing = _users_with_address(email).first()  # registered at the same moment
+        else:
+            audit_record(action="accounts.user.register", target=user, actor=user, summary="registered, unconfirmed")
+            _send_confirmation(user, next_url)
+            return
+    if existing is None:
+        return
+    if PendingRegistration.objects.filter(user=existing).exists():
+        _send_confirmation(existing, next_url)
+    elif existing.is_active:
+        _send_account_exists(existing)
+    # An account deactivated by staff gets nothing.
+
+
+def registration_resend(*, email: str) -> None:
+    """Send the confirmation link again to an account waiting for it; silent otherwise."""
+    email = get_user_model().objects.normalize_email(email).strip().lower()
+    user = _users_with_address(email).filter(pending_registration__isnull=False).first()
+    if user is not None:
+        _send_confirmation(user)
+
+
+def confirmation_user(*, uidb64: str, token: str) -> AbstractBaseUser:
+    """The account a confirmation link is for, or AccountError."""
+    User = get_user_model()
     try:
-        user = User.objects.create_user(username=email, email=email, password=password, is_active=False)
-    except IntegrityError:
-        raise AccountError(_("An account with this e-mail address already exists.")) from None
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = settings.SITE_URL + reverse("accounts:verify", kwargs={"uidb64": uid, "token": token})
-    if next_url:
-        link += "?" + urlencode({"next": next_url})
-    _mail_later(
-        to=email,
-        subject=_("Confirm your e-mail address for the Credit Portal"),
-        body=_("Open this link to confirm your e-mail address and activate your account:\n\n%(link)s\n")
-        % {"link": link},
-    )
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode(), pending_registration__isnull=False)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        raise AccountError(_("This confirmation link is not valid or has already been used.")) from None
+    if not confirmation_tokens.check_token(user, token):
+        raise AccountError(_("This confirmation link is not valid or has expired."))
     return user
 
 
 @transaction.atomic
-def user_verify_email(*, uidb64: str, token: str) -> AbstractBaseUser:
-    User = get_user_model()
-    try:
-        pk = urlsafe_base64_decode(uidb64).decode()
-        user = User.objects.select_for_update().get(pk=pk)
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        raise AccountError(_("This confirmation link is not valid.")) from None
-    if not default_token_generator.check_token(user, token):
-        raise AccountError(_("This confirmation link is not valid or has expired."))
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+def user_verify_email(*, uidb64: str, token: str, password: str) -> AbstractBaseUser:
+    """Activate an account: a valid link (proves the address) and its password (proves the registration).
+
+    Asking for the password stops an address's owner from activating, by
+    following a link they did not ask for, an account someone else registered
+    with their address and a password the other knows.
+    """
+    user = confirmation_user(uidb64=uidb64, token=token)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(password):
+        raise AccountError(
+            _(
+                "This is not the password chosen when registering. If you did not choose it, or forgot it, "
+                "choose a new password instead."
+            )
+        )
+    _activate(user, how="confirmed with the link and the password")
     return user
+
+
+def _activate(user: AbstractBaseUser, *, how: str) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    PendingRegistration.objects.filter(user=user).delete()
+    audit_record(action="accounts.user.confirm", target=user, actor=user, summary=how)
+
+
+@transaction.atomic
+def password_set_by_reset(*, user: AbstractBaseUser) -> None:
+    """After a password reset (the address is proven): activate an account waiting for confirmation."""
+    if PendingRegistration.objects.filter(user=user).exists():
+        _activate(user, how="confirmed by choosing a new password")
+    audit_record(action="accounts.password.reset", target=user, actor=user, summary="new password chosen by e-mail link")
 
 
 _LIVE = [SubjectBinding.Status.PENDING, SubjectBinding.Status.APPROVED]

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import BindingDecisionForm, BindingRequestForm, RegistrationForm
+from accounts.forms import (
+    BindingDecisionForm,
+    BindingRequestForm,
+    ConfirmEmailForm,
+    RegistrationForm,
+    ResendConfirmationForm,
+)
 from accounts.models import SubjectBinding
+from audit.services import audit_record
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -36,24 +45,49 @@ def register(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_register(
-                email=form.cleaned_data["email"], password=form.cleaned_data["password1"], next_url=next_url
-            )
-        except services.AccountError as exc:
-            form.add_error("email", str(exc))
-        else:
-            return render(request, "accounts/register_done.html", {"email": form.cleaned_data["email"]})
+        # The same answer whether or not the address has an account (services.user_register).
+        services.user_register(
+            email=form.cleaned_data["email"], password=form.cleaned_data["password1"], next_url=next_url
+        )
+        return render(request, "accounts/register_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/register.html", {"form": form, "next": next_url})
 
 
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.registration_resend(email=form.cleaned_data["email"])
+        return render(request, "accounts/register_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/resend.html", {"form": form})
+
+
 def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET shows the form (mail scanners that open links activate nothing); POST confirms."""
     try:
-        services.user_verify_email(uidb64=uidb64, token=token)
+        user = services.confirmation_user(uidb64=uidb64, token=token)
     except services.AccountError as exc:
         return render(request, "accounts/verify_failed.html", {"message": str(exc)}, status=400)
-    messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
-    return redirect(_with_next(reverse("login"), _next_url(request)))
+    form = ConfirmEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_verify_email(uidb64=uidb64, token=token, password=form.cleaned_data["password"])
+        except services.AccountError as exc:
+            form.add_error("password", str(exc))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your e-mail address is confirmed and your account is active."))
+            return redirect(_next_url(request) or reverse("accounts:dashboard"))
+    return render(request, "accounts/verify.html", {"form": form, "email": user.email})
+
+
+class AuditedPasswordChangeView(PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(action="accounts.password.change", target=self.request.user, summary="password changed")
+        return response
 
 
 @login_required

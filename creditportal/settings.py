@@ -7,6 +7,7 @@ instead of silently falling back to a default.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "reports",
     "dataservices",
     "audit",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "creditportal.urls"
@@ -244,6 +248,30 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 
 LOGIN_URL = "login"
+# Account messages (confirmation, resend, password reset) one address may
+# receive in an hour, whoever asks: the forms must not flood an inbox.
+MAILS_PER_ADDRESS_PER_HOUR = envint("MAILS_PER_ADDRESS_PER_HOUR", "5")
+
+# Login brute force (django-axes): after LOGIN_FAILURE_LIMIT failures an
+# account (from any address) and an address (for any account) are locked for
+# LOGIN_COOLOFF_MINUTES, on every login form including /admin/login/. Staff
+# unlock earlier in /admin/axes/accessattempt/ (delete the attempts) or with
+# `manage.py axes_reset_username`. Successful logins and failures are in the
+# audit trail, so axes keeps no access log of its own.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+LOGIN_COOLOFF_MINUTES = envint("LOGIN_COOLOFF_MINUTES", "30")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # registered in accounts.admin, audited
 
 # Security. SECURE_SSL_REDIRECT is on by default in production; turn it off
 # for a plain-HTTP deployment behind a TLS-terminating proxy or on loopback.

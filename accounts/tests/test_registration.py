@@ -23,7 +23,7 @@ def test_a_new_user_confirms_the_email_before_logging_in(client, mailoutbox, dja
     login = {"username": "boss@example.com", "password": "a long enough passphrase"}
     assert client.post("/accounts/login/", login).status_code == 200  # refused: not confirmed
     link = re.search(r"http\S+/accounts/verify/\S+/", mailoutbox[0].body).group(0)
-    response = client.get(link[link.index("/accounts/") :])
+    response = client.post(link[link.index("/accounts/") :], {"password": "a long enough passphrase"})
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.is_active
