@@ -120,7 +120,7 @@ class AccountPasswordResetForm(PasswordResetForm):
         )
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        from accounts.mail_limits import mail_allowed
+        from creditportal.mail_limits import mail_allowed
 
         if mail_allowed(address=to_email):
             super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors
 from accounts.files import sniff_upload, stored_name
-from accounts.mail_limits import mail_allowed
 from accounts.models import PendingRegistration, SubjectBinding
 from audit.services import audit_record
+from creditportal.mail_limits import mail_allowed
 from disclosure.models import Subject
 
 

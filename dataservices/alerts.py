@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from creditportal.mail_limits import mail_allowed
 from dataservices.models import Subscription
 from disclosure import feed
 from disclosure.models import Subject
@@ -77,9 +78,12 @@ def subscription_request(*, email: str, subject: Subject, language: str = "zh-ha
             subscription.confirmed_at = None
         subscription.language = language
         subscription.save()
-        # At most one confirmation per address and subject every 10 minutes:
-        # the form must not become a way to flood someone's mailbox.
-        if cache.add(f"dataservices:confirm:{subscription.pk}", True, CONFIRM_RESEND_SECONDS):
+        # At most one confirmation per address and subject every 10 minutes,
+        # and a few per address and hour over all subjects: the form must not
+        # become a way to flood someone's mailbox.
+        if caches["shared"].add(f"dataservices:confirm:{subscription.pk}", True, CONFIRM_RESEND_SECONDS) and mail_allowed(
+            address=email, kind="alert-confirmation"
+        ):
             transaction.on_commit(lambda: _send_confirmation(subscription))
     return subscription
 
