@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
@@ -287,6 +288,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions (accounts/sessions.py): hours, not Django's two weeks; ended after
+# idle minutes (staff sooner), and a staff session after a working day.
+SESSION_COOKIE_AGE = envint("SESSION_MAX_HOURS", "12") * 3600
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", "30")
+STAFF_SESSION_IDLE_MINUTES = envint("STAFF_SESSION_IDLE_MINUTES", "15")
+STAFF_SESSION_MAX_HOURS = envint("STAFF_SESSION_MAX_HOURS", "8")
 
 LOGGING = {
     "version": 1,
