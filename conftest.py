@@ -103,3 +103,29 @@ def _fresh_shared_cache() -> None:
     from django.core.cache import caches
 
     caches["shared"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(staff)` gives a session that passed two-factor
+    authentication, as it skips the password: tests of the back office need
+    not type codes. Production has no such shortcut; the real login (password,
+    then code) is tested in accounts/tests/test_two_factor.py."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Client, user, backend: str | None = None) -> None:
+        original(self, user, backend)
+        if user.is_staff:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="test", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -10,6 +10,10 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db.models import Q
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import StaffProfile, SubjectBinding
 from audit.admin import AuditedModelAdmin
@@ -76,6 +80,20 @@ class SuperuserOnlyGroupAdmin(AuditedModelAdmin, GroupAdmin):
 @admin.register(AccessAttempt)
 class LoginLockoutAdmin(AuditedModelAdmin, AccessAttemptAdmin):
     """Failed logins per account and address; deleting them unlocks (recorded in the audit trail)."""
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice)
+class AuditedTOTPDeviceAdmin(AuditedModelAdmin, TOTPDeviceAdmin):
+    """Staff authenticator apps: removing one makes its owner set up a new one at the next login."""
+
+
+@admin.register(StaticDevice)
+class AuditedStaticDeviceAdmin(AuditedModelAdmin, StaticDeviceAdmin):
+    """Recovery codes."""
 
 
 @admin.register(StaffProfile)

@@ -134,3 +134,11 @@ class AccountSetPasswordForm(SetPasswordForm):
         if commit:
             services.password_set_by_reset(user=user)
         return user
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the authenticator app, or a recovery code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

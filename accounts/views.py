@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
@@ -11,16 +13,19 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
+from accounts import two_factor as two_factor_service
 from accounts.forms import (
     BindingDecisionForm,
     BindingRequestForm,
     ConfirmEmailForm,
     RegistrationForm,
     ResendConfirmationForm,
+    SecondFactorForm,
 )
 from accounts.models import SubjectBinding
 from audit.services import audit_record
@@ -184,3 +189,52 @@ def office_binding_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("office:binding", pk=binding.pk)
     messages.success(request, _("Decision recorded."))
     return redirect("office:bindings")
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """The second step of a staff login: a code from the app, or a recovery code."""
+    if not two_factor_service.has_totp(request.user):
+        return redirect(f"{reverse('accounts:two-factor-setup')}?{urlencode({'next': request.GET.get('next', '')})}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor_service.second_factor_verify(request=request, code=form.cleaned_data["code"]):
+            return redirect(two_factor_service.safe_next(request))
+        form.add_error("code", _("This code is not right, or was used already. Wait for the next code and try again."))
+    return render(request, "accounts/two_factor.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app: scan the QR code (or type the key), confirm with a code."""
+    if two_factor_service.has_totp(request.user) and not request.user.is_verified():
+        # Replacing the app needs the current second factor first.
+        return redirect(f"{reverse('accounts:two-factor')}?{urlencode({'next': request.path})}")
+    device = two_factor_service.totp_device_start(user=request.user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor_service.totp_device_confirm(request=request, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": two_factor_service.safe_next(request)},
+            )
+        form.add_error("code", _("This code is not right. Check the time on your phone and try the next code."))
+    context = {
+        "form": form,
+        "secret": b32encode(device.bin_key).decode(),
+        "uri": device.config_url,
+        "qr": mark_safe(two_factor_service.qr_svg(device)),  # noqa: S308 (SVG made by segno from our own URI)
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+@require_POST
+def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_verified():
+        return redirect(f"{reverse('accounts:two-factor')}?{urlencode({'next': reverse('accounts:dashboard')})}")
+    codes = two_factor_service.recovery_codes_issue(user=request.user)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:dashboard")})

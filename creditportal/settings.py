@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "dataservices",
     "audit",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -91,9 +94,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionTimeoutMiddleware",
+    "accounts.two_factor.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
@@ -259,6 +264,9 @@ MAILS_PER_ADDRESS_PER_HOUR = envint("MAILS_PER_ADDRESS_PER_HOUR", "5")
 # unlock earlier in /admin/axes/accessattempt/ (delete the attempts) or with
 # `manage.py axes_reset_username`. Successful logins and failures are in the
 # audit trail, so axes keeps no access log of its own.
+# Two-factor authentication of staff (accounts/two_factor.py, django-otp).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Credit Portal")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
