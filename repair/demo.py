@@ -16,12 +16,14 @@ import datetime as dt
 import json
 import os
 import tempfile
+from base64 import b32encode
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc as stdnum_uscc
 
 from accounts.models import StaffProfile, SubjectBinding
@@ -30,6 +32,7 @@ from disclosure.importer import records_import
 from disclosure.models import Authority, Subject
 
 DEFAULT_PASSWORD = "demo-password-2026"
+DEMO_STAFF = ("centre@demo.example", "admin-role@demo.example", "reviewer@demo.example")
 # A minimal valid PDF standing in for a scanned business licence.
 DEMO_PROOF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -129,4 +132,19 @@ def demo_accounts_create(*, password: str | None = None) -> list[str]:
             "one penalty repairable now, one not yet"
         )
         lines.append("password: $DEMO_STAFF_PASSWORD or the demo default")
+        lines.extend(demo_second_factors())
+    return lines
+
+
+def demo_second_factors() -> list[str]:
+    """Staff need a second factor (accounts.two_factor): give each demo staff
+    account (and seed_demo's superuser) an authenticator key, printed so that
+    the demo can be tried: add it to an app, or `oathtool --totp -b KEY`."""
+    lines = ["second factor of the demo staff (add the key to an authenticator app):"]
+    staff = get_user_model().objects.filter(is_staff=True, username__in=[*DEMO_STAFF, "admin"]).order_by("username")
+    for user in staff:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
+        lines.append(f"  {user.get_username()}: key {b32encode(device.bin_key).decode()}  {device.config_url}")
     return lines

@@ -87,7 +87,8 @@ def test_a_refusal_of_a_claim_names_only_what_the_user_typed(person, mailoutbox,
 @override_settings(BINDING_REQUESTS_PER_DAY=3)
 def test_an_account_may_file_only_a_few_requests_a_day(person, client, time_machine):
     time_machine.move_to("2026-06-01 09:00 +08:00")
-    client.force_login(f.user("probe@example.com"))
+    probe = f.user("probe@example.com")
+    client.force_login(probe)
     numbers = ["110101198001011013", "110101198001011021", "110101198001011048", "110101198001011056"]
     for number in numbers[:3]:
         _claim(client, number)
@@ -96,5 +97,6 @@ def test_an_account_may_file_only_a_few_requests_a_day(person, client, time_mach
     assert SubjectBinding.objects.count() == 3
 
     time_machine.move_to("2026-06-02 09:01 +08:00")
+    client.force_login(probe)  # the session ended after 30 idle minutes
     _claim(client, numbers[3])
     assert SubjectBinding.objects.count() == 4

@@ -61,9 +61,10 @@ def test_a_staff_member_sets_up_totp_gets_recovery_codes_and_reaches_the_office(
     assert AuditEntry.objects.filter(action="auth.two_factor.setup", actor="centre@example.com").exists()
 
 
-def test_the_next_login_asks_for_the_code_and_refuses_a_wrong_one(world, client):
+def test_the_next_login_asks_for_the_code_and_refuses_a_wrong_one(world, client, clock):
     password_login(client, world.centre)
     device, _codes = set_up(client, world.centre)
+    clock.shift(30)  # the next code: a code is accepted once
     client.post("/accounts/logout/")
     password_login(client, world.centre)
     wrong = client.post("/accounts/two-factor/?next=/office/", {"code": "000000" if code_for(device) != "000000" else "1"})

@@ -34,3 +34,17 @@ def test_the_demo_applicant_has_a_penalty_repairable_now_and_one_not_yet_decided
     assert sorted(item.state for item in items) == [Repairability.LATER, Repairability.NOW]
     reviewer_authority = StaffProfile.objects.get(user__username="reviewer@demo.example").authority
     assert {item.authority for item in items} == {reviewer_authority}
+
+
+def test_demo_staff_get_an_authenticator_key_that_is_printed_once_made(world):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    first, second = io.StringIO(), io.StringIO()
+    call_command("seed_repair_demo", stdout=first)
+    call_command("seed_repair_demo", stdout=second)
+    devices = TOTPDevice.objects.filter(user__username__endswith="@demo.example", confirmed=True)
+    assert devices.count() == 3  # the three staff accounts; the applicant needs none
+    for device in devices:
+        assert device.config_url in first.getvalue() and device.config_url in second.getvalue()
+        assert totp(device.bin_key) is not None
