@@ -10,6 +10,9 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth import get_user_model
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from repair.models import Case, Status
 
@@ -69,6 +72,16 @@ def _login(page, live_server, email):
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(live_server.url + "/accounts/")  # logged in: the account page
+    user = get_user_model().objects.get(email=email)
+    if user.is_staff:
+        # The second factor, as staff type it from their authenticator app
+        # (a fresh device each time: a code is accepted once).
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="browser test", confirmed=True)
+        page.goto(live_server.url + "/accounts/two-factor/?next=/office/")
+        page.fill("input[name=code]", f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
+        page.click("main button[type=submit]")
+        page.wait_for_url(live_server.url + "/office/")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -116,6 +129,8 @@ PAGES = {
     "bindings": ("centre", "/office/bindings/"),
     "calendar": ("admin", "/office/calendar/"),
     "timeliness": ("admin", "/office/timeliness/"),
+    "second factor": ("admin", "/accounts/two-factor/"),
+    "second factor set-up": ("admin", "/accounts/two-factor/setup/"),
 }
 
 
