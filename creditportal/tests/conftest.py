@@ -1,1 +1,1 @@
-from repair.tests.conftest import clock, private_media, world  # noqa: F401
+from repair.tests.conftest import clock, world  # noqa: F401

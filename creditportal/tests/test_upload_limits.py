@@ -57,6 +57,8 @@ def post_multipart(client, url: str, data: dict, *, announced: int | None = None
 
 @pytest.fixture
 def temp_dir(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
     (tmp_path / "uploads").mkdir()
     return tmp_path / "uploads"
