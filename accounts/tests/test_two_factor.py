@@ -96,3 +96,16 @@ def test_the_admin_login_leads_to_the_second_factor_too(world, client):
     response = client.post("/admin/login/?next=/admin/", {"username": world.admin.email, "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/admin/")["Location"].startswith("/accounts/two-factor/setup/")
+
+
+def test_staff_renew_their_recovery_codes_from_the_account_page(world, client):
+    password_login(client, world.centre)
+    _device, old_codes = set_up(client, world.centre)
+    assert "/accounts/two-factor/recovery-codes/" in client.get("/accounts/").content.decode()
+    response = client.post("/accounts/two-factor/recovery-codes/")
+    new_codes = re.findall(r"<code>([a-z0-9]{8})</code>", response.content.decode())
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    client.post("/accounts/logout/")
+    password_login(client, world.centre)
+    client.post("/accounts/two-factor/", {"code": old_codes[0]})
+    assert client.get("/office/").status_code == 302  # earlier codes no longer work
