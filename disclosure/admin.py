@@ -253,7 +253,7 @@ class ListingAdmin(AuditedModelAdmin):
 
 
 @admin.register(Shield)
-class ShieldAdmin(admin.ModelAdmin):
+class ShieldAdmin(AuditedModelAdmin):
     """Read-only: shields start and end in the office (/office/shields/),
     through disclosure.services, which end and restore disclosure."""
 

@@ -263,6 +263,15 @@ def category_recompute_records(*, category: Category, batch_size: int = 2000, ac
 def _event(
     obj: Record | Listing, *, action: str, on: dt.date, actor: str, note: str = "", reason: str = "", before=None
 ) -> DisclosureEvent:
+    """The change-feed event of a change made by hand, and its audit entry."""
+    audit_record(
+        action=f"disclosure.{obj._meta.model_name}.{action}",
+        target=obj,
+        actor=actor or None,
+        summary=f"{obj.document_no}: {reason or action} {note}".strip(),
+        before=before,
+        after=snapshot(obj),
+    )
     return DisclosureEvent.objects.create(
         record=obj if isinstance(obj, Record) else None,
         listing=obj if isinstance(obj, Listing) else None,
@@ -315,13 +324,6 @@ def commitment_record_create(
     record.apply_catalogue()
     record.save()
     _event(record, action=DisclosureEvent.Action.CREATED, on=decided_on, actor=actor, note="credit commitment")
-    audit_record(
-        action="disclosure.commitment.publish",
-        target=record,
-        actor=actor or None,
-        summary=record.document_no,
-        after=snapshot(record),
-    )
     return record
 
 
@@ -395,6 +397,7 @@ def credit_list_update_rules(
     """
     credit_list = CreditList.objects.select_for_update().get(pk=credit_list.pk)
     old_max = credit_list.max_months
+    before = {field: getattr(credit_list, field, None) for field in rules}
     for field, value in rules.items():
         if field not in {f.name for f in CreditList._meta.fields} or field in {"id", "code"}:
             raise DisclosureError(f"unknown list field {field!r}")
@@ -408,7 +411,16 @@ def credit_list_update_rules(
     except ValidationError as exc:
         raise DisclosureError(_validation_message(exc)) from exc
     credit_list.save()
-    return credit_list_recompute_listings(credit_list=credit_list, actor=actor, batch_size=batch_size)
+    count = credit_list_recompute_listings(credit_list=credit_list, actor=actor, batch_size=batch_size)
+    audit_record(
+        action="disclosure.creditlist.change",
+        target=credit_list,
+        actor=actor or None,
+        summary=f"{credit_list.code}: {count} listings recomputed",
+        before=before,
+        after={**rules, "max_months_basis": credit_list.max_months_basis, "listings_recomputed": count},
+    )
+    return count
 
 
 def credit_list_recompute_listings(*, credit_list: CreditList, actor: str = "", batch_size: int = 2000) -> int:
@@ -533,6 +545,13 @@ def shield_start(
         started_by=actor,
         note=note,
     )
+    audit_record(
+        action="disclosure.shield.start",
+        target=shield,
+        actor=actor or None,
+        summary=f"{subject}: {document_no.strip()}",
+        after={"ruling": ruling, "court": court.strip(), "document_no": document_no.strip(), "ruled_on": ruled_on},
+    )
     label = f"shield {document_no.strip()}"
     for record in Record.objects.disclosed_on(today).filter(subject=subject, category__polarity=Polarity.NEGATIVE):
         record_end_disclosure(record=record, reason=EndReason.SHIELDED, on=today, actor=actor, note=label)
@@ -577,4 +596,11 @@ def shield_end(*, shield: Shield, outcome: str, actor: str, note: str = "") -> S
     if note:
         shield.note = f"{shield.note}\n{note}".strip()
     shield.save()
+    audit_record(
+        action="disclosure.shield.end",
+        target=shield,
+        actor=actor or None,
+        summary=label,
+        after={"outcome": outcome, "ended_on": today},
+    )
     return shield

@@ -610,6 +610,14 @@ def case_extend(*, case: Case, actor: AbstractBaseUser, reason: str) -> Case:
             CaseEvent.objects.create(
                 case=locked, actor=actor, old_status=locked.status, new_status=locked.status, note=note
             )
+            audit_record(
+                action="repair.case.extend",
+                target=locked,
+                actor=actor,
+                summary=f"{locked.tracking_no}: {reason}",
+                before={"result_due": old},
+                after={"result_due": locked.result_due, "decision_due": locked.decision_due},
+            )
             _mail_later(
                 to=locked.applicant.email,
                 subject=_("Case %(tracking_no)s: extended") % {"tracking_no": locked.tracking_no},
@@ -647,6 +655,13 @@ def case_materials_supply(
             old_status=locked.status,
             new_status=locked.status,
             note=f"{text} {note.strip()}".strip(),
+        )
+        audit_record(
+            action="repair.case.materials",
+            target=locked,
+            actor=applicant,
+            summary=f"{locked.tracking_no}: {len(checked)} files",
+            after={"decision_due": locked.decision_due, "result_due": locked.result_due},
         )
     return locked
 
