@@ -107,9 +107,9 @@ def _fresh_shared_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`client.force_login(staff)` gives a session that passed two-factor
-    authentication, as it skips the password: tests of the back office need
-    not type codes. Production has no such shortcut; the real login (password,
+    """`client.force_login(staff)` (and `client.login(...)`) give a session
+    that passed two-factor authentication: tests of the back office need not
+    type codes. Production has no such shortcut; the real login (password,
     then code) is tested in accounts/tests/test_two_factor.py."""
     from django.test import Client
 
@@ -128,4 +128,19 @@ def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> No
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()
 
+    def login(self: Client, **credentials) -> bool:
+        # Django's test client authenticates without a request, which
+        # django-axes (login lockout) refuses; give it one, from loopback.
+        from django.contrib.auth import authenticate
+        from django.http import HttpRequest
+
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        user = authenticate(request, **credentials)
+        if user is None:
+            return False
+        force_login(self, user)
+        return True
+
     monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "login", login)
