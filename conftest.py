@@ -97,12 +97,15 @@ def report_signing_pair(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_shared_cache() -> None:
-    """Counters in the shared cache (throttles, mail limits) outlive a test's
-    transaction and, file-based, the test run: each test starts without them."""
+def _fresh_caches() -> None:
+    """The caches (page and report caches, throttle and mail counters)
+    outlive a test's transaction and, file-based, the test run: each test
+    starts without them, so that nothing cached for an earlier test's rows
+    (same codes, same day) is served to this one."""
     from django.core.cache import caches
 
-    caches["shared"].clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

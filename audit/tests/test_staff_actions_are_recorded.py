@@ -39,7 +39,8 @@ def test_an_approved_repair_records_each_record_it_ends(world, accepted):
     assert [e.target_id for e in ended] == [str(world.penalty.pk)]
     assert ended[0].after["end_reason"] == "repaired" and ended[0].actor == "market@example.com"
     assert entries("disclosure.listing.exit")[0].target_id == str(world.severe.pk)
-    assert entries("disclosure.commitment.publish")
+    (commitment,) = entries("disclosure.record.created")
+    assert commitment.after["category_id"] and "credit commitment" in commitment.summary
 
 
 def test_a_binding_decision_is_recorded(world, client):
@@ -62,7 +63,9 @@ def test_an_admin_edit_of_a_list_is_recorded_with_the_fields_before_and_after(wo
     data["repair_min_months"] = 24
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
-    (entry,) = entries("admin.change")
+    # Through the service that recomputes the listings: one entry, with the count.
+    (entry,) = entries("disclosure.creditlist.change")
+    assert not entries("admin.change")
     assert (entry.target_type, entry.target_id) == ("disclosure.creditlist", str(credit_list.pk))
     assert entry.before["repair_min_months"] != 24 and entry.after["repair_min_months"] == 24
 

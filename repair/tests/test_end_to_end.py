@@ -16,8 +16,9 @@ def test_a_new_enterprise_user_gets_a_record_repaired(world, client, mailoutbox,
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/register/", {"email": "new@example.com", "password1": password, "password2": password})
     link = re.search(r"/accounts/verify/\S+/", mailoutbox[-1].body).group(0)
-    client.get(link)
-    assert client.post("/accounts/login/", {"username": "new@example.com", "password": password}).status_code == 302
+    # Confirming takes the link and the password, and logs in.
+    assert client.post(link, {"password": password}).status_code == 302
+    assert "_auth_user_id" in client.session
     client.post("/accounts/", {"uscc": world.subject.uscc, "proof": f.upload()})
 
     staff = client_for(world.centre)
