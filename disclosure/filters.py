@@ -69,11 +69,22 @@ class OptionalDateFilter(django_filters.DateFilter):
     """YYYY-MM-DD; empty means absent."""
 
 
+# Choices, or empty for absent (as for every filter), in the schema too.
+@extend_schema_field({"type": "string", "enum": ["", *SubjectType.values]})
+class SubjectTypeFilter(django_filters.ChoiceFilter):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": ["", *Severity.values]})
+class SeverityFilter(django_filters.ChoiceFilter):
+    pass
+
+
 class SubjectFilter(django_filters.FilterSet):
     """Search: `q` (name fragment or code) plus optional filters."""
 
     q = QueryFilter(method="noop", required=True, max_length=100, help_text="Name, former name or (part of a) USCC.")
-    subject_type = django_filters.ChoiceFilter(method="noop", choices=SubjectType.choices)
+    subject_type = SubjectTypeFilter(method="noop", choices=SubjectType.choices)
     region = RegionFilter(method="noop", help_text="6-digit code; a province or city covers its counties.")
     category = CodeChoiceFilter(
         method="noop",
@@ -105,7 +116,7 @@ class RecordFilter(django_filters.FilterSet):
     category = CodeChoiceFilter(
         field_name="category", to_field_name="code", queryset=Category.objects.all(), help_text="Catalogue code."
     )
-    severity = django_filters.ChoiceFilter(choices=Severity.choices)
+    severity = SeverityFilter(choices=Severity.choices)
     decided_after = OptionalDateFilter(field_name="decided_on", lookup_expr="gte", help_text="Inclusive.")
     decided_before = OptionalDateFilter(field_name="decided_on", lookup_expr="lte", help_text="Inclusive.")
 
