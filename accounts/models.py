@@ -123,7 +123,7 @@ class PendingRegistration(models.Model):
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_registration")
-    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    registered_at = models.DateTimeField(_("time of registration"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("registration awaiting confirmation")

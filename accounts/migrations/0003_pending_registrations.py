@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='PendingRegistration',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registered_at', models.DateTimeField(auto_now_add=True, verbose_name='registered at')),
+                ('registered_at', models.DateTimeField(auto_now_add=True, verbose_name='time of registration')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pending_registration', to=settings.AUTH_USER_MODEL)),
             ],
             options={
